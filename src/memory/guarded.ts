@@ -1,0 +1,189 @@
+/**
+ * Guarded memory: libsodium allocations with guard pages, a canary, mlock, and no access while idle.
+ *
+ * libsodium allows only about 16,000 such allocations per process (each takes four memory mappings),
+ * and touching one while it is protected kills the process with SIGSEGV. So the engine never allocates
+ * one per record: records stay sealed in ordinary memory, and a small pool of guarded buffers is opened
+ * for the duration of one use (`GuardedPool`).
+ * @module
+ */
+import { inspect } from 'node:util';
+import { sodium } from './sodium.js';
+
+/** Zeroes each array. JavaScript gives no guarantee against copies made by the engine, but every copy we make we wipe. */
+export function wipe(...arrays: (Uint8Array | null | undefined)[]): void {
+  for (const a of arrays) if (a && a.length > 0) sodium.sodium_memzero(a);
+}
+
+/** Upper bound on guarded buffers alive at once in one process, far below libsodium's hard limit. */
+export const MAX_GUARDED_BUFFERS = 4096;
+let liveBuffers = 0;
+
+/**
+ * One guarded allocation of a fixed capacity. Its contents are reachable only inside `read` or `write`;
+ * between uses the pages are PROT_NONE. Calls nest: the protection drops back when the last use ends.
+ */
+export class GuardedBuffer {
+  readonly capacity: number;
+  #mem: Buffer | null;
+  #readers = 0;
+  #writers = 0;
+  /** Number of meaningful bytes at the start of the allocation. */
+  length = 0;
+
+  private constructor(capacity: number) {
+    if (liveBuffers >= MAX_GUARDED_BUFFERS) {
+      throw new RangeError(`too many guarded buffers in use (${MAX_GUARDED_BUFFERS}); a caller is holding secrets open`);
+    }
+    this.capacity = capacity;
+    this.#mem = sodium.sodium_malloc(Math.max(1, capacity));
+    liveBuffers++;
+    try {
+      sodium.sodium_mlock(this.#mem);
+    } catch {
+      // mlock can fail under RLIMIT_MEMLOCK for non-root users; guard pages and wiping still apply.
+    }
+    sodium.sodium_memzero(this.#mem);
+    sodium.sodium_mprotect_noaccess(this.#mem);
+  }
+
+  static alloc(capacity: number): GuardedBuffer {
+    return new GuardedBuffer(capacity);
+  }
+
+  /** Copies `bytes` into a new guarded buffer and wipes the source. */
+  static adopt(bytes: Uint8Array): GuardedBuffer {
+    const g = new GuardedBuffer(bytes.length);
+    g.write((m) => m.set(bytes));
+    g.length = bytes.length;
+    wipe(bytes);
+    return g;
+  }
+
+  get isFreed(): boolean {
+    return this.#mem === null;
+  }
+
+  #view(): Uint8Array {
+    if (this.#mem === null) throw new Error('guarded buffer used after free');
+    return this.#mem.subarray(0, this.length);
+  }
+
+  #settle<T>(result: T, release: () => void): T {
+    if (result instanceof Promise) return result.finally(release) as T;
+    release();
+    return result;
+  }
+
+  /** Runs `fn` with read-only access to the first `length` bytes. Do not keep the view past `fn`. */
+  read<T>(fn: (bytes: Uint8Array) => T): T {
+    const mem = this.#view();
+    if (this.#readers++ === 0 && this.#writers === 0) sodium.sodium_mprotect_readonly(this.#mem!);
+    let result: T;
+    try {
+      result = fn(mem);
+    } catch (e) {
+      this.#releaseRead();
+      throw e;
+    }
+    return this.#settle(result, () => this.#releaseRead());
+  }
+
+  /** Runs `fn` with read-write access to the whole capacity. Set `length` to what you wrote. */
+  write<T>(fn: (bytes: Uint8Array) => T): T {
+    if (this.#mem === null) throw new Error('guarded buffer used after free');
+    const mem = this.#mem.subarray(0, this.capacity);
+    if (this.#writers++ === 0) sodium.sodium_mprotect_readwrite(this.#mem);
+    let result: T;
+    try {
+      result = fn(mem);
+    } catch (e) {
+      this.#releaseWrite();
+      throw e;
+    }
+    return this.#settle(result, () => this.#releaseWrite());
+  }
+
+  #releaseRead(): void {
+    if (--this.#readers === 0 && this.#writers === 0 && this.#mem) sodium.sodium_mprotect_noaccess(this.#mem);
+  }
+
+  #releaseWrite(): void {
+    if (--this.#writers === 0 && this.#mem) {
+      if (this.#readers > 0) sodium.sodium_mprotect_readonly(this.#mem);
+      else sodium.sodium_mprotect_noaccess(this.#mem);
+    }
+  }
+
+  /** Zeroes the contents and keeps the allocation for reuse. */
+  clear(): void {
+    this.write((m) => sodium.sodium_memzero(m));
+    this.length = 0;
+  }
+
+  /** Zeroes and releases the allocation (sodium_free also zeroes). Idempotent. */
+  free(): void {
+    if (this.#mem === null) return;
+    sodium.sodium_mprotect_readwrite(this.#mem);
+    sodium.sodium_memzero(this.#mem);
+    sodium.sodium_free(this.#mem);
+    this.#mem = null;
+    this.length = 0;
+    liveBuffers--;
+  }
+
+  toJSON(): string {
+    return '[GuardedBuffer: hidden]';
+  }
+
+  [inspect.custom](): string {
+    return `GuardedBuffer(${this.capacity} bytes, hidden)`;
+  }
+}
+
+/**
+ * Reusable guarded buffers in power-of-two size classes. `acquire` hands out a cleared buffer;
+ * `release` wipes it and keeps it for the next use, so steady use costs no allocation.
+ */
+export class GuardedPool {
+  readonly #free = new Map<number, GuardedBuffer[]>();
+  readonly #maxFreePerClass: number;
+
+  constructor(maxFreePerClass = 8) {
+    this.#maxFreePerClass = maxFreePerClass;
+  }
+
+  static sizeClass(size: number): number {
+    let c = 64;
+    while (c < size) c *= 2;
+    return c;
+  }
+
+  acquire(size: number): GuardedBuffer {
+    const cls = GuardedPool.sizeClass(size);
+    const buf = this.#free.get(cls)?.pop() ?? GuardedBuffer.alloc(cls);
+    buf.length = 0;
+    return buf;
+  }
+
+  release(buf: GuardedBuffer): void {
+    if (buf.isFreed) return;
+    buf.clear();
+    const list = this.#free.get(buf.capacity) ?? [];
+    if (list.length < this.#maxFreePerClass) {
+      list.push(buf);
+      this.#free.set(buf.capacity, list);
+    } else {
+      buf.free();
+    }
+  }
+
+  /** Frees every pooled buffer. */
+  drain(): void {
+    for (const list of this.#free.values()) for (const b of list) b.free();
+    this.#free.clear();
+  }
+}
+
+/** The process-wide pool that the engine's use gate and procedures draw from. */
+export const guardedPool = new GuardedPool();
