@@ -1,0 +1,262 @@
+/**
+ * The state of one client: its vault keys, its vaults of sealed records, and its store. This is the engine
+ * every higher layer goes through. It holds no plaintext secret: records stay sealed under their vault key,
+ * vault keys stay sealed under the master key, and `use` opens one record into guarded memory for the
+ * duration of a callback, then wipes it. There is deliberately no way to read a secret out.
+ * @module
+ */
+import { StrongholdError } from '../errors.js';
+import { guardedPool, wipe } from '../memory/guarded.js';
+import type { ClientState } from '../snapshot/state.js';
+import { KEY_LENGTH, KeyStore } from './keystore.js';
+import type { Location } from './location.js';
+import {
+  BOX_OVERHEAD, decodeDataTransaction, encodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction,
+  openInto, randomHint, randomId, SEALED_TRANSACTION_LENGTH, seal, TRANSACTION_LENGTH, type RecordEntry,
+} from './record.js';
+import { Store } from './store.js';
+
+const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
+
+interface Vault {
+  id: Uint8Array;
+  /** RecordId hex → record; insertion order is the file's order. */
+  records: Map<string, RecordEntry>;
+}
+
+/** A listed record: its id and hint. Never its contents. */
+export interface RecordInfo {
+  id: Uint8Array;
+  hint: Uint8Array;
+  length: number;
+}
+
+/** Runs `cleanup` once `result` has settled, whether it is a value or a promise. */
+function afterSettled<T>(result: T, cleanup: () => void): T {
+  if (result instanceof Promise) return result.finally(cleanup) as T;
+  cleanup();
+  return result;
+}
+
+export class ClientDb {
+  readonly id: Uint8Array;
+  readonly keystore = new KeyStore();
+  readonly #vaults = new Map<string, Vault>();
+  store: Store;
+
+  constructor(id: Uint8Array, now: () => number = Date.now) {
+    this.id = Uint8Array.from(id);
+    this.store = new Store(now);
+  }
+
+  vaultExists(vaultId: Uint8Array): boolean {
+    return this.keystore.has(vaultId);
+  }
+
+  /** True if the record exists and is not revoked. */
+  recordExists(loc: Location): boolean {
+    const entry = this.#vaults.get(hexOf(loc.vaultId))?.records.get(hexOf(loc.recordId));
+    return entry !== undefined && entry.revoke === null;
+  }
+
+  #entry(loc: Location): RecordEntry {
+    const vault = this.keystore.has(loc.vaultId) ? this.#vaults.get(hexOf(loc.vaultId)) : undefined;
+    if (!vault) throw new StrongholdError('VaultNotFound', `vault '${loc.vault}' does not exist; write a record to create it`, { vault: loc.vault });
+    const entry = vault.records.get(hexOf(loc.recordId));
+    if (!entry) {
+      throw new StrongholdError('RecordNotFound', `record '${loc.record}' in vault '${loc.vault}' does not exist`, { vault: loc.vault, record: loc.record });
+    }
+    if (entry.revoke !== null) {
+      throw new StrongholdError('RecordRevoked', `record '${loc.record}' in vault '${loc.vault}' was revoked; write it again after garbage collection or use another location`, {
+        vault: loc.vault, record: loc.record,
+      });
+    }
+    return entry;
+  }
+
+  /** The public metadata (length, hint) of a live record. */
+  recordInfo(loc: Location): RecordInfo {
+    const e = this.#entry(loc);
+    return { id: e.id.slice(), hint: e.hint.slice(), length: e.length };
+  }
+
+  /** Live records of a vault, in insertion order. */
+  listRecords(vaultId: Uint8Array, vaultName: string): RecordInfo[] {
+    const vault = this.#vault(vaultId, vaultName);
+    const out: RecordInfo[] = [];
+    for (const e of vault.records.values()) if (e.revoke === null) out.push({ id: e.id.slice(), hint: e.hint.slice(), length: e.length });
+    return out;
+  }
+
+  #vault(vaultId: Uint8Array, vaultName: string): Vault {
+    const vault = this.keystore.has(vaultId) ? this.#vaults.get(hexOf(vaultId)) : undefined;
+    if (!vault) throw new StrongholdError('VaultNotFound', `vault '${vaultName}' does not exist`, { vault: vaultName });
+    return vault;
+  }
+
+  /** Number of records (revoked ones included) in every vault; for `info` and tests. */
+  vaultSummaries(): { id: Uint8Array; records: number; revoked: number }[] {
+    return [...this.#vaults.values()].map((v) => {
+      let revoked = 0;
+      for (const e of v.records.values()) if (e.revoke !== null) revoked++;
+      return { id: v.id.slice(), records: v.records.size - revoked, revoked };
+    });
+  }
+
+  /**
+   * Creates or updates the record at `loc` with a copy of `secret` (the caller wipes its own copy).
+   * An update rotates the BlobId and, unless a `hint` is given, keeps the hint, as Rust does. The hint
+   * carries the record's usage policy, so a write that sets a policy always passes one.
+   */
+  write(loc: Location, secret: Uint8Array, hint?: Uint8Array): void {
+    const vid = hexOf(loc.vaultId);
+    const rid = hexOf(loc.recordId);
+    const existing = this.#vaults.get(vid)?.records.get(rid);
+    if (existing && existing.revoke !== null) {
+      throw new StrongholdError('RecordRevoked', `record '${loc.record}' in vault '${loc.vault}' was revoked; garbage-collect the vault before writing it again`, {
+        vault: loc.vault, record: loc.record,
+      });
+    }
+    if (!this.keystore.has(loc.vaultId)) this.keystore.insert(loc.vaultId);
+    let vault = this.#vaults.get(vid);
+    if (!vault) {
+      vault = { id: loc.vaultId.slice(), records: new Map() };
+      this.#vaults.set(vid, vault);
+    }
+    const meta = { length: secret.length, blobId: randomId(), hint: hint?.slice() ?? existing?.hint ?? randomHint() };
+    const sealed = this.keystore.withKey(loc.vaultId, (key) => ({
+      data: seal(key, loc.recordId, encodeDataTransaction(loc.recordId, meta)),
+      blob: seal(key, meta.blobId, secret),
+    }))!;
+    vault.records.set(rid, { id: loc.recordId.slice(), ...sealed, revoke: null, ...meta });
+  }
+
+  /** Marks the record revoked: it can no longer be used, and `garbageCollect` removes it. Idempotent. */
+  revoke(loc: Location): void {
+    const vault = this.#vault(loc.vaultId, loc.vault);
+    const entry = vault.records.get(hexOf(loc.recordId));
+    if (!entry) throw new StrongholdError('RecordNotFound', `record '${loc.record}' in vault '${loc.vault}' does not exist`, { vault: loc.vault, record: loc.record });
+    if (entry.revoke !== null) return;
+    entry.revoke = this.keystore.withKey(loc.vaultId, (key) => seal(key, loc.recordId, encodeRevocationTransaction(loc.recordId)))!;
+  }
+
+  /** Removes every revoked record of the vault; returns how many. */
+  garbageCollect(vaultId: Uint8Array, vaultName: string): number {
+    const vault = this.#vault(vaultId, vaultName);
+    let removed = 0;
+    for (const [rid, e] of vault.records) {
+      if (e.revoke !== null) {
+        wipe(e.blob, e.data, e.revoke);
+        vault.records.delete(rid);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * The use gate: opens the record into guarded memory, runs `fn` on it, then wipes it. `fn` may be async;
+   * the memory stays open until its promise settles. The view is valid only inside `fn`.
+   */
+  use<T>(loc: Location, fn: (secret: Uint8Array) => T): T {
+    const entry = this.#entry(loc);
+    const plainLength = entry.blob.length - BOX_OVERHEAD;
+    if (plainLength < entry.length) throw corrupt(loc);
+    const buf = guardedPool.acquire(KEY_LENGTH + plainLength);
+    try {
+      const result = buf.write((mem) => {
+        const key = mem.subarray(0, KEY_LENGTH);
+        const secret = mem.subarray(KEY_LENGTH, KEY_LENGTH + plainLength);
+        this.keystore.openInto(loc.vaultId, key);
+        const ok = openInto(key, entry.blobId, entry.blob, secret);
+        wipe(key);
+        if (!ok) throw corrupt(loc);
+        return fn(secret.subarray(0, entry.length));
+      });
+      return afterSettled(result, () => guardedPool.release(buf));
+    } catch (e) {
+      guardedPool.release(buf);
+      throw e;
+    }
+  }
+
+  /** Opens several records at once (for two-input procedures). */
+  useMany<T>(locs: Location[], fn: (secrets: Uint8Array[]) => T): T {
+    const open = (i: number, acc: Uint8Array[]): T =>
+      i === locs.length ? fn(acc) : this.use(locs[i]!, (s) => open(i + 1, [...acc, s]));
+    return open(0, []);
+  }
+
+  /** The persisted form. Vault keys come out in clear: the caller encodes them and wipes `key` fields. */
+  exportState(): ClientState {
+    const keyOf = (vaultId: Uint8Array): Uint8Array => {
+      const key = new Uint8Array(KEY_LENGTH);
+      this.keystore.openInto(vaultId, key);
+      return key;
+    };
+    return {
+      id: this.id.slice(),
+      keystore: this.keystore.vaultIds().map((vaultId) => ({ vaultId, key: keyOf(vaultId) })),
+      vaults: [...this.#vaults.values()].map((v) => ({
+        id: v.id,
+        key: keyOf(v.id),
+        records: [...v.records.values()].map((r) => ({ id: r.id, data: r.data, revoke: r.revoke, blob: r.blob })),
+      })),
+      store: this.store.exportState(),
+    };
+  }
+
+  /**
+   * Builds a client from its persisted form, checking every record against its vault key. The plaintext
+   * vault keys in `state` are wiped. Throws CorruptPayload when the state is inconsistent.
+   */
+  static importState(state: ClientState, now: () => number = Date.now): ClientDb {
+    const db = new ClientDb(state.id, now);
+    try {
+      const keys = new Map(state.keystore.map((k) => [hexOf(k.vaultId), k.key]));
+      for (const v of state.vaults) {
+        const fromKeystore = keys.get(hexOf(v.id));
+        if (!fromKeystore || !equalBytes(fromKeystore, v.key)) throw corruptState('a vault key differs from its keystore entry');
+        const records = new Map<string, RecordEntry>();
+        for (const r of v.records) {
+          if (r.data.length !== SEALED_TRANSACTION_LENGTH || (r.revoke !== null && r.revoke.length !== SEALED_TRANSACTION_LENGTH) || r.blob.length < BOX_OVERHEAD) {
+            throw corruptState('a record has sealed boxes of the wrong size');
+          }
+          const tx = new Uint8Array(TRANSACTION_LENGTH);
+          if (!openInto(v.key, r.id, r.data, tx)) throw corruptState('a record does not authenticate under its vault key');
+          const meta = decodeDataTransaction(r.id, tx);
+          if (!meta || meta.length > r.blob.length - BOX_OVERHEAD) throw corruptState('a record has a malformed data transaction');
+          if (r.revoke !== null) {
+            if (!openInto(v.key, r.id, r.revoke, tx) || !isRevocationTransaction(r.id, tx)) throw corruptState('a record has a malformed revocation');
+          }
+          records.set(hexOf(r.id), { id: r.id, data: r.data, revoke: r.revoke, blob: r.blob, ...meta });
+        }
+        db.#vaults.set(hexOf(v.id), { id: v.id, records });
+      }
+      for (const k of state.keystore) db.keystore.insert(k.vaultId, Uint8Array.from(k.key));
+      db.store = new Store(now, state.store);
+      return db;
+    } finally {
+      for (const k of state.keystore) wipe(k.key);
+      for (const v of state.vaults) wipe(v.key);
+    }
+  }
+
+  /** Wipes everything this client holds. */
+  clear(): void {
+    this.keystore.clear();
+    for (const v of this.#vaults.values()) for (const r of v.records.values()) wipe(r.blob, r.data, r.revoke);
+    this.#vaults.clear();
+    this.store.clear();
+  }
+}
+
+function corrupt(loc: Location): StrongholdError {
+  return new StrongholdError('CorruptRecord', `record '${loc.record}' in vault '${loc.vault}' failed to authenticate; the snapshot may be damaged`, {
+    vault: loc.vault, record: loc.record,
+  });
+}
+
+function corruptState(reason: string): StrongholdError {
+  return new StrongholdError('CorruptPayload', `snapshot content is inconsistent: ${reason}`, { reason });
+}
