@@ -133,9 +133,13 @@ export const nativeProvider: CryptoProvider = Object.freeze({
   },
 
   ed25519PublicKey(seed: Uint8Array): Uint8Array {
+    check.bytes(seed, 'seed', 32);
     const pk = new Uint8Array(32);
-    sodium.crypto_sign_seed_keypair(pk, scratchSecretKey, check.bytes(seed, 'seed', 32));
-    sodium.sodium_memzero(scratchSecretKey);
+    try {
+      sodium.crypto_sign_seed_keypair(pk, scratchSecretKey, seed);
+    } finally {
+      sodium.sodium_memzero(scratchSecretKey);
+    }
     return pk;
   },
 

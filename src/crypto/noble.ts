@@ -28,7 +28,7 @@ const HASH = { sha256, sha384, sha512 } as const;
 const RANDOM_CHUNK = 65536;
 
 function hashFn(hash: unknown) {
-  return HASH[check.hashName(hash) as HashName];
+  return HASH[check.hashName(hash)];
 }
 
 function secretScalar(secretKey: unknown): Uint8Array {
