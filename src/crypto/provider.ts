@@ -40,6 +40,7 @@ export interface CryptoProvider {
   /** RFC 8032 Ed25519 from a 32-byte seed. */
   ed25519PublicKey(seed: Uint8Array): Uint8Array;
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  /** RFC 8032 decoding (canonical encodings only, as libsodium); a signature that is not 64 bytes gives false. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 
   /** RFC 7748 X25519 with the base point. */
@@ -53,7 +54,7 @@ export interface CryptoProvider {
   secp256k1PublicKey(secretKey: Uint8Array, compressed: boolean): Uint8Array;
   /** RFC 6979 deterministic low-S ECDSA over a 32-byte digest: r(32) || s(32) || recovery id(1). */
   secp256k1SignRecoverable(secretKey: Uint8Array, digest: Uint8Array): Uint8Array;
-  /** Verifies a 64-byte r || s signature over a 32-byte digest. */
+  /** Verifies a 64-byte r || s signature over a 32-byte digest. High S is accepted (as ECDSA and Wycheproof do); any other length gives false. */
   secp256k1Verify(publicKey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean;
 
   /** Detached AEAD. Nonce sizes: aes256gcm 12, chacha20poly1305 12, xchacha20poly1305 24. Key 32, tag 16. */
