@@ -1,7 +1,160 @@
-// PLACEHOLDER until the procedures work lands: replaced by the procedures engineer.
+/**
+ * Chained execution. `runChain` runs procedures in order over one `ClientDb`, through a `ProcedureContext`
+ * that enforces record policies on every read and logs every write. Later steps see earlier outputs by
+ * location; outputs are returned in order.
+ *
+ * On failure the chain is undone as far as the engine allows, then the error is thrown:
+ * - every record the chain *created* is revoked and its vault garbage-collected (Rust only revokes, and
+ *   forgets AesKeyWrapDecrypt and ConcatSecret outputs). Collecting a vault also removes records that were
+ *   already revoked there before the chain: they were unusable anyway.
+ * - every record the chain *overwrote* gets its previous secret and policy back. Before the first overwrite
+ *   the old secret is copied into guarded memory (wiped and freed when the chain ends), because a failed
+ *   chain should leave the vault as it found it, not destroy a key the caller had before.
+ * - RevokeData and GarbageCollect steps that ran are not undone (as in Rust).
+ *
+ * The error: a StrongholdError keeps its own `code` (InvalidArgument, PolicyViolation, RecordNotFound...),
+ * with `details.step` (0-based) and `details.procedure` added and the original as `cause`, so callers switch
+ * on the code they would get from a single procedure. Anything else becomes `ProcedureFailed`.
+ * @module
+ */
+import { describePath } from '../assert.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { ClientDb } from '../engine/db.js';
-import type { ProcedureCall } from '../procedures/types.js';
-export async function runChain(_db: ClientDb, _provider: CryptoProvider, _calls: readonly ProcedureCall[]): Promise<unknown[]> {
-  throw new Error('procedures not implemented yet');
+import { vaultId } from '../engine/ids.js';
+import type { Location } from '../engine/location.js';
+import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { GuardedBuffer } from '../memory/guarded.js';
+import { checkUse, decodePolicy, encodePolicy } from '../procedures/policy.js';
+import type { ProcedureCall, ProcedureContext, RecordPolicy } from '../procedures/types.js';
+
+interface Written {
+  loc: Location;
+  /** The record that was there before the chain's first write to it, or null if the chain created it. */
+  previous: { secret: GuardedBuffer; hint: Uint8Array } | null;
+}
+
+class ChainContext implements ProcedureContext {
+  readonly provider: CryptoProvider;
+  readonly #db: ClientDb;
+  readonly #written = new Map<string, Written>();
+
+  constructor(db: ClientDb, provider: CryptoProvider) {
+    this.#db = db;
+    this.provider = provider;
+  }
+
+  policyOf(loc: Location): RecordPolicy {
+    return decodePolicy(this.#db.recordInfo(loc).hint);
+  }
+
+  use<T>(procedure: string, loc: Location, fn: (secret: Uint8Array) => T): T {
+    checkUse(procedure, loc, this.policyOf(loc));
+    return this.#db.use(loc, fn);
+  }
+
+  useMany<T>(procedure: string, locs: Location[], fn: (secrets: Uint8Array[]) => T): T {
+    for (const loc of locs) checkUse(procedure, loc, this.policyOf(loc));
+    return this.#db.useMany(locs, fn);
+  }
+
+  write(loc: Location, secret: Uint8Array, policy: RecordPolicy): void {
+    const key = `${Buffer.from(loc.vaultId).toString('hex')}/${Buffer.from(loc.recordId).toString('hex')}`;
+    if (!this.#written.has(key)) this.#written.set(key, { loc, previous: this.#db.recordExists(loc) ? this.#save(loc) : null });
+    const padding = this.provider.randomFill(new Uint8Array(15));
+    this.#db.write(loc, secret, encodePolicy(policy, padding));
+  }
+
+  #save(loc: Location): { secret: GuardedBuffer; hint: Uint8Array } {
+    const { hint, length } = this.#db.recordInfo(loc);
+    const saved = GuardedBuffer.alloc(length);
+    this.#db.use(loc, (s) => saved.write((m) => m.set(s)));
+    saved.length = length;
+    return { secret: saved, hint };
+  }
+
+  revoke(loc: Location): void {
+    this.#db.revoke(loc);
+  }
+
+  garbageCollect(vaultPath: Uint8Array): number {
+    return this.#db.garbageCollect(vaultId(vaultPath), describePath(vaultPath));
+  }
+
+  recordExists(loc: Location): boolean {
+    return this.#db.recordExists(loc);
+  }
+
+  /** Best effort: each undo step is independent, so one failure does not stop the others. */
+  rollback(): void {
+    const written = [...this.#written.values()];
+    const vaults = new Map<string, Location>();
+    for (const w of written) {
+      if (w.previous) continue;
+      try {
+        this.#db.revoke(w.loc);
+      } catch {
+        // already gone (a later step revoked and collected it)
+      }
+      vaults.set(Buffer.from(w.loc.vaultId).toString('hex'), w.loc);
+    }
+    for (const loc of vaults.values()) {
+      try {
+        this.#db.garbageCollect(loc.vaultId, loc.vault);
+      } catch {
+        // vault vanished: nothing to collect
+      }
+    }
+    for (const w of written) {
+      if (!w.previous) continue;
+      const { secret, hint } = w.previous;
+      try {
+        secret.read((s) => this.#db.write(w.loc, s, hint));
+      } catch {
+        // a later step revoked the record without collecting it; it stays revoked
+      }
+    }
+  }
+
+  /** Wipes and frees the saved copies of overwritten records. */
+  release(): void {
+    for (const w of this.#written.values()) w.previous?.secret.free();
+    this.#written.clear();
+  }
+}
+
+/** Adds the failing step to the error, keeping its code (see the module comment). */
+function atStep(err: unknown, step: number, procedure: string): StrongholdError {
+  if (isStrongholdError(err)) {
+    const details = { ...(err.details as object), step, procedure } as never;
+    return new StrongholdError(err.code, `step ${step} (${procedure}): ${err.message}`, details, { cause: err });
+  }
+  const reason = err instanceof Error ? err.name : 'unknown error';
+  return new StrongholdError('ProcedureFailed', `step ${step} (${procedure}) failed: ${reason}`, { procedure, step, reason }, { cause: err });
+}
+
+/**
+ * Runs `calls` in order against `db`; returns one output per call. On failure, undoes the chain's writes
+ * and throws the step's error with `details.step` and `details.procedure`.
+ */
+export async function runChain(db: ClientDb, provider: CryptoProvider, calls: readonly ProcedureCall[]): Promise<unknown[]> {
+  if (!Array.isArray(calls)) throw invalidArgument('calls', 'an array of procedure calls');
+  calls.forEach((c, i) => {
+    if (typeof c?.procedure?.run !== 'function') throw invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure');
+  });
+  const ctx = new ChainContext(db, provider);
+  const outputs: unknown[] = [];
+  try {
+    for (let step = 0; step < calls.length; step++) {
+      const { procedure, input } = calls[step]!;
+      try {
+        outputs.push(await procedure.run(ctx, input));
+      } catch (err) {
+        ctx.rollback();
+        throw atStep(err, step, procedure.type);
+      }
+    }
+    return outputs;
+  } finally {
+    ctx.release();
+  }
 }

@@ -1,0 +1,64 @@
+/**
+ * ConcatSecret: stores the concatenation of two records (Rust `ConcatSecret{location_a, location_b, output_location}`).
+ *
+ * Reads: `locationA`, `locationB`. Stores: `a || b` at `output`. Returns: nothing.
+ * Policy: the output is exportable only if both inputs are (it holds their bytes); asking for an exportable
+ * output of a non-exportable input is a PolicyViolation. Both inputs must allow ConcatSecret.
+ * Unlike Rust, a failed chain removes this output too.
+ * @module
+ */
+import type { Location } from '../engine/location.js';
+import { wipe } from '../memory/guarded.js';
+import * as f from './fields.js';
+import { derivePolicy, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'ConcatSecret';
+
+export interface ConcatSecretInput {
+  locationA: Location;
+  locationB: Location;
+  output: Location;
+  policy?: PolicyRequest | undefined;
+}
+
+function build(i: { locationA: unknown; locationB: unknown; output: unknown; policy?: unknown }): ConcatSecretInput {
+  return {
+    locationA: f.location(i.locationA, 'locationA', TYPE),
+    locationB: f.location(i.locationB, 'locationB', TYPE),
+    output: f.location(i.output, 'output', TYPE),
+    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+  };
+}
+
+export const ConcatSecret: Procedure<ConcatSecretInput, void> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['locationA', 'locationB', 'output', 'policy'], TYPE);
+    return build({ locationA: json.locationA, locationB: json.locationB, output: json.output, policy: json.policy });
+  },
+  locations: (i) => ({ inputs: [i.locationA, i.locationB], outputs: [i.output], vaults: [] }),
+  run(ctx, i) {
+    const inputs = [i.locationA, i.locationB].map((loc) => ({ loc, policy: ctx.policyOf(loc) }));
+    const policy = derivePolicy(TYPE, i.output, { exportable: true, inputs, request: i.policy });
+    const joined = ctx.useMany(TYPE, [i.locationA, i.locationB], ([a, b]) => {
+      const out = new Uint8Array(a!.length + b!.length);
+      out.set(a!, 0);
+      out.set(b!, a!.length);
+      return out;
+    });
+    try {
+      ctx.write(i.output, joined, policy);
+    } finally {
+      wipe(joined);
+    }
+  },
+  outputToJSON: f.nullJSON,
+};
+
+/** Stores the secret at `locationA` followed by the one at `locationB` at `output`. */
+export function concatSecret(input: {
+  locationA: f.LocationLike; locationB: f.LocationLike; output: f.LocationLike; policy?: PolicyRequest;
+}): ProcedureCall<ConcatSecretInput, void> {
+  return f.call(ConcatSecret, build(input));
+}

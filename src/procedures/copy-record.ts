@@ -1,0 +1,50 @@
+/**
+ * CopyRecord: copies a record's secret to another location (Rust `CopyRecord{source, target}`).
+ *
+ * Reads: `source`. Stores: the same bytes at `target`. Returns: nothing.
+ * Policy: the copy keeps the source's policy (exportability and procedure restriction); a `policy` may
+ * tighten it, and asking for an exportable copy of a non-exportable source is a PolicyViolation.
+ * The source must allow CopyRecord.
+ * @module
+ */
+import type { Location } from '../engine/location.js';
+import * as f from './fields.js';
+import { derivePolicy, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'CopyRecord';
+
+export interface CopyRecordInput {
+  source: Location;
+  target: Location;
+  policy?: PolicyRequest | undefined;
+}
+
+function build(i: { source: unknown; target: unknown; policy?: unknown }): CopyRecordInput {
+  return {
+    source: f.location(i.source, 'source', TYPE),
+    target: f.location(i.target, 'target', TYPE),
+    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+  };
+}
+
+export const CopyRecord: Procedure<CopyRecordInput, void> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['source', 'target', 'policy'], TYPE);
+    return build({ source: json.source, target: json.target, policy: json.policy });
+  },
+  locations: (i) => ({ inputs: [i.source], outputs: [i.target], vaults: [] }),
+  run(ctx, i) {
+    const policy = derivePolicy(TYPE, i.target, {
+      exportable: true, inputs: [{ loc: i.source, policy: ctx.policyOf(i.source) }], inheritAllowed: true, request: i.policy,
+    });
+    ctx.use(TYPE, i.source, (secret) => ctx.write(i.target, secret, policy));
+  },
+  outputToJSON: f.nullJSON,
+};
+
+/** Copies the secret at `source` to `target`. */
+export function copyRecord(input: { source: f.LocationLike; target: f.LocationLike; policy?: PolicyRequest }): ProcedureCall<CopyRecordInput, void> {
+  return f.call(CopyRecord, build(input));
+}

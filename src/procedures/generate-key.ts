@@ -1,0 +1,55 @@
+/**
+ * GenerateKey: a random private key (Rust `GenerateKey{ty, output}`).
+ *
+ * Reads: nothing. Stores: 32 bytes at `output`: an Ed25519 seed, an X25519 scalar (clamped when used, per
+ * RFC 7748), or a secp256k1 scalar in [1, n-1] (redrawn until valid). Returns: nothing.
+ * JSON `keyType`: `ed25519`, `x25519` or `secp256k1`. Default policy: non-exportable.
+ * @module
+ */
+import type { Location } from '../engine/location.js';
+import { wipe } from '../memory/guarded.js';
+import * as f from './fields.js';
+import { derivePolicy, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'GenerateKey';
+
+export interface GenerateKeyInput {
+  keyType: f.KeyType;
+  output: Location;
+  policy?: PolicyRequest | undefined;
+}
+
+function build(i: { keyType: unknown; output: unknown; policy?: unknown }): GenerateKeyInput {
+  return {
+    keyType: f.oneOf(i.keyType, f.KEY_TYPES, 'keyType', TYPE),
+    output: f.location(i.output, 'output', TYPE),
+    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+  };
+}
+
+export const GenerateKey: Procedure<GenerateKeyInput, void> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['keyType', 'output', 'policy'], TYPE);
+    return build({ keyType: f.required(json, 'keyType', TYPE), output: json.output, policy: json.policy });
+  },
+  locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
+  run(ctx, i) {
+    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
+    const key = new Uint8Array(32);
+    try {
+      do ctx.provider.randomFill(key);
+      while (i.keyType === 'secp256k1' && !ctx.provider.secp256k1IsValidSecretKey(key));
+      ctx.write(i.output, key, policy);
+    } finally {
+      wipe(key);
+    }
+  },
+  outputToJSON: f.nullJSON,
+};
+
+/** Stores a fresh `keyType` private key at `output`. */
+export function generateKey(input: { keyType: f.KeyType; output: f.LocationLike; policy?: PolicyRequest }): ProcedureCall<GenerateKeyInput, void> {
+  return f.call(GenerateKey, build(input));
+}

@@ -1,0 +1,66 @@
+/**
+ * Pbkdf2Hmac: PBKDF2-HMAC-SHA2 (RFC 8018) of a caller-supplied password
+ * (Rust `Pbkdf2Hmac{hash_type, password, salt, count, output}`).
+ *
+ * Reads: nothing. Stores: the derived key, hash-length bytes (32/48/64), at `output`. Returns: nothing.
+ * `count` is 1..2^31-1 (Rust: NonZeroU32; node:crypto takes a signed 32-bit count). The builder keeps a
+ * reference to `password`: wipe it after `execute`. Default policy: non-exportable (a derived key).
+ * @module
+ */
+import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
+import type { Location } from '../engine/location.js';
+import { wipe } from '../memory/guarded.js';
+import * as f from './fields.js';
+import { derivePolicy, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'Pbkdf2Hmac';
+
+export interface Pbkdf2HmacInput {
+  hashType: HashName;
+  password: Uint8Array;
+  salt: Uint8Array;
+  count: number;
+  output: Location;
+  policy?: PolicyRequest | undefined;
+}
+
+function build(i: { hashType: unknown; password: unknown; salt: unknown; count: unknown; output: unknown; policy?: unknown }): Pbkdf2HmacInput {
+  return {
+    hashType: f.oneOf(i.hashType, f.HASH_TYPES, 'hashType', TYPE),
+    password: f.bytes(i.password, 'password', TYPE),
+    salt: f.bytes(i.salt, 'salt', TYPE),
+    count: f.int(i.count, 'count', TYPE, 1, 0x7fff_ffff),
+    output: f.location(i.output, 'output', TYPE),
+    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+  };
+}
+
+export const Pbkdf2Hmac: Procedure<Pbkdf2HmacInput, void> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['hashType', 'password', 'salt', 'count', 'output', 'policy'], TYPE);
+    return build({
+      hashType: f.required(json, 'hashType', TYPE), password: f.hex(json, 'password', TYPE), salt: f.hex(json, 'salt', TYPE),
+      count: f.required(json, 'count', TYPE), output: json.output, policy: json.policy,
+    });
+  },
+  locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
+  run(ctx, i) {
+    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
+    const key = ctx.provider.pbkdf2(i.hashType, i.password, i.salt, i.count, HASH_LENGTH[i.hashType]);
+    try {
+      ctx.write(i.output, key, policy);
+    } finally {
+      wipe(key);
+    }
+  },
+  outputToJSON: f.nullJSON,
+};
+
+/** Stores PBKDF2-HMAC(password, salt, count) (hash-length bytes) at `output`. */
+export function pbkdf2Hmac(input: {
+  hashType: HashName; password: Uint8Array; salt: Uint8Array; count: number; output: f.LocationLike; policy?: PolicyRequest;
+}): ProcedureCall<Pbkdf2HmacInput, void> {
+  return f.call(Pbkdf2Hmac, build(input));
+}

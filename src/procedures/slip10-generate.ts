@@ -1,0 +1,53 @@
+/**
+ * Slip10Generate: stores a random seed for SLIP-10 derivation (Rust `Slip10Generate{size_bytes, output}`).
+ *
+ * Reads: nothing. Stores: `sizeBytes` random bytes (default 64) at `output`. Returns: nothing.
+ * `sizeBytes` must be 16..64, the BIP-32 seed bounds (Rust does not check; a shorter seed is weak and
+ * SLIP-10 defines no longer one). Default policy: non-exportable.
+ * @module
+ */
+import type { Location } from '../engine/location.js';
+import { wipe } from '../memory/guarded.js';
+import * as f from './fields.js';
+import { derivePolicy, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'Slip10Generate';
+
+export interface Slip10GenerateInput {
+  sizeBytes: number;
+  output: Location;
+  policy?: PolicyRequest | undefined;
+}
+
+function build(i: { sizeBytes?: unknown; output: unknown; policy?: unknown }): Slip10GenerateInput {
+  return {
+    sizeBytes: i.sizeBytes === undefined ? 64 : f.int(i.sizeBytes, 'sizeBytes', TYPE, 16, 64),
+    output: f.location(i.output, 'output', TYPE),
+    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+  };
+}
+
+export const Slip10Generate: Procedure<Slip10GenerateInput, void> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['sizeBytes', 'output', 'policy'], TYPE);
+    return build({ sizeBytes: json.sizeBytes, output: json.output, policy: json.policy });
+  },
+  locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
+  run(ctx, i) {
+    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
+    const seed = ctx.provider.randomFill(new Uint8Array(i.sizeBytes));
+    try {
+      ctx.write(i.output, seed, policy);
+    } finally {
+      wipe(seed);
+    }
+  },
+  outputToJSON: f.nullJSON,
+};
+
+/** Stores a fresh random seed (64 bytes unless `sizeBytes`) at `output`. */
+export function slip10Generate(input: { output: f.LocationLike; sizeBytes?: number; policy?: PolicyRequest }): ProcedureCall<Slip10GenerateInput, void> {
+  return f.call(Slip10Generate, build(input));
+}

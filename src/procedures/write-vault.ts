@@ -1,0 +1,47 @@
+/**
+ * WriteVault: stores caller-supplied bytes at a location (Rust `WriteVault{data, location}`).
+ *
+ * Reads: nothing. Stores: `data` at `location`, replacing any live record there. Returns: nothing.
+ * Default policy: exportable (the caller already knows the bytes); a `policy` may restrict it.
+ * The builder keeps a reference to `data` (no copy, so the caller can wipe it after `execute`).
+ * @module
+ */
+import type { Location } from '../engine/location.js';
+import * as f from './fields.js';
+import { derivePolicy, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'WriteVault';
+
+export interface WriteVaultInput {
+  data: Uint8Array;
+  location: Location;
+  policy?: PolicyRequest | undefined;
+}
+
+function build(i: { data: unknown; location: unknown; policy?: unknown }): WriteVaultInput {
+  return {
+    data: f.bytes(i.data, 'data', TYPE, { max: f.MAX_SECRET_BYTES }),
+    location: f.location(i.location, 'location', TYPE),
+    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+  };
+}
+
+export const WriteVault: Procedure<WriteVaultInput, void> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['data', 'location', 'policy'], TYPE);
+    return build({ data: f.hex(json, 'data', TYPE), location: json.location, policy: json.policy });
+  },
+  locations: (i) => ({ inputs: [], outputs: [i.location], vaults: [] }),
+  run(ctx, i) {
+    const policy = derivePolicy(TYPE, i.location, { exportable: true, inputs: [], request: i.policy });
+    ctx.write(i.location, i.data, policy);
+  },
+  outputToJSON: f.nullJSON,
+};
+
+/** Stores `data` at `location`. */
+export function writeVault(input: { data: Uint8Array; location: f.LocationLike; policy?: PolicyRequest }): ProcedureCall<WriteVaultInput, void> {
+  return f.call(WriteVault, build(input));
+}

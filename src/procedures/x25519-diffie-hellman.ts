@@ -1,0 +1,60 @@
+/**
+ * X25519DiffieHellman: an RFC 7748 shared secret with a stored X25519 key
+ * (Rust `X25519DiffieHellman{public_key, private_key, shared_key}`).
+ *
+ * Reads: `privateKey` (exactly 32 bytes). Stores: the 32-byte shared secret at `sharedKey`.
+ * Returns: nothing. A low-order `publicKey` (all-zero result, RFC 7748 §6.1) is rejected.
+ * Default policy: non-exportable (and never exportable when the private key is not).
+ * @module
+ */
+import type { Location } from '../engine/location.js';
+import { invalidArgument } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import * as f from './fields.js';
+import { derivePolicy, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'X25519DiffieHellman';
+
+export interface X25519DiffieHellmanInput {
+  privateKey: Location;
+  publicKey: Uint8Array;
+  sharedKey: Location;
+  policy?: PolicyRequest | undefined;
+}
+
+function build(i: { privateKey: unknown; publicKey: unknown; sharedKey: unknown; policy?: unknown }): X25519DiffieHellmanInput {
+  return {
+    privateKey: f.location(i.privateKey, 'privateKey', TYPE),
+    publicKey: f.bytes(i.publicKey, 'publicKey', TYPE, { length: 32 }),
+    sharedKey: f.location(i.sharedKey, 'sharedKey', TYPE),
+    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+  };
+}
+
+export const X25519DiffieHellman: Procedure<X25519DiffieHellmanInput, void> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['privateKey', 'publicKey', 'sharedKey', 'policy'], TYPE);
+    return build({ privateKey: json.privateKey, publicKey: f.hex(json, 'publicKey', TYPE), sharedKey: json.sharedKey, policy: json.policy });
+  },
+  locations: (i) => ({ inputs: [i.privateKey], outputs: [i.sharedKey], vaults: [] }),
+  run(ctx, i) {
+    const policy = derivePolicy(TYPE, i.sharedKey, { exportable: false, inputs: [{ loc: i.privateKey, policy: ctx.policyOf(i.privateKey) }], request: i.policy });
+    const shared = ctx.use(TYPE, i.privateKey, (secret) => ctx.provider.x25519(f.privateKey(ctx.provider, 'x25519', secret, 'privateKey', TYPE), i.publicKey));
+    if (shared === null) throw invalidArgument('publicKey', 'a public key that is not of low order (the shared secret is all zero)', TYPE);
+    try {
+      ctx.write(i.sharedKey, shared, policy);
+    } finally {
+      wipe(shared);
+    }
+  },
+  outputToJSON: f.nullJSON,
+};
+
+/** Stores X25519(privateKey, publicKey) at `sharedKey`. */
+export function x25519DiffieHellman(input: {
+  privateKey: f.LocationLike; publicKey: Uint8Array; sharedKey: f.LocationLike; policy?: PolicyRequest;
+}): ProcedureCall<X25519DiffieHellmanInput, void> {
+  return f.call(X25519DiffieHellman, build(input));
+}
