@@ -6,13 +6,13 @@
  * @module
  */
 import { StrongholdError } from '../errors.js';
-import { guardedPool, wipe } from '../memory/guarded.js';
+import { wipe } from '../memory/guarded.js';
 import type { ClientState } from '../snapshot/state.js';
-import { KEY_LENGTH, KeyStore } from './keystore.js';
+import { enginePool, KEY_LENGTH, KeyStore } from './keystore.js';
 import type { Location } from './location.js';
 import {
-  BOX_OVERHEAD, decodeDataTransaction, encodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction,
-  openInto, randomHint, randomId, SEALED_TRANSACTION_LENGTH, seal, TRANSACTION_LENGTH, type RecordEntry,
+  BOX_OVERHEAD, decodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction, openInto,
+  SEALED_TRANSACTION_LENGTH, seal, StoredRecord, TRANSACTION_LENGTH,
 } from './record.js';
 import { Store } from './store.js';
 
@@ -21,7 +21,7 @@ const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, 
 interface Vault {
   id: Uint8Array;
   /** RecordId hex → record; insertion order is the file's order. */
-  records: Map<string, RecordEntry>;
+  records: Map<string, StoredRecord>;
 }
 
 /** A listed record: its id and hint. Never its contents. */
@@ -29,13 +29,6 @@ export interface RecordInfo {
   id: Uint8Array;
   hint: Uint8Array;
   length: number;
-}
-
-/** Runs `cleanup` once `result` has settled, whether it is a value or a promise. */
-function afterSettled<T>(result: T, cleanup: () => void): T {
-  if (result instanceof Promise) return result.finally(cleanup) as T;
-  cleanup();
-  return result;
 }
 
 export class ClientDb {
@@ -55,14 +48,14 @@ export class ClientDb {
 
   /** True if the record exists and is not revoked. */
   recordExists(loc: Location): boolean {
-    const entry = this.#vaults.get(hexOf(loc.vaultId))?.records.get(hexOf(loc.recordId));
+    const entry = this.#vaults.get(loc.vaultKey)?.records.get(loc.recordKey);
     return entry !== undefined && entry.revoke === null;
   }
 
-  #entry(loc: Location): RecordEntry {
-    const vault = this.keystore.has(loc.vaultId) ? this.#vaults.get(hexOf(loc.vaultId)) : undefined;
+  #entry(loc: Location): StoredRecord {
+    const vault = this.#vaults.get(loc.vaultKey);
     if (!vault) throw new StrongholdError('VaultNotFound', `vault '${loc.vault}' does not exist; write a record to create it`, { vault: loc.vault });
-    const entry = vault.records.get(hexOf(loc.recordId));
+    const entry = vault.records.get(loc.recordKey);
     if (!entry) {
       throw new StrongholdError('RecordNotFound', `record '${loc.record}' in vault '${loc.vault}' does not exist`, { vault: loc.vault, record: loc.record });
     }
@@ -109,8 +102,8 @@ export class ClientDb {
    * carries the record's usage policy, so a write that sets a policy always passes one.
    */
   write(loc: Location, secret: Uint8Array, hint?: Uint8Array): void {
-    const vid = hexOf(loc.vaultId);
-    const rid = hexOf(loc.recordId);
+    const vid = loc.vaultKey;
+    const rid = loc.recordKey;
     const existing = this.#vaults.get(vid)?.records.get(rid);
     if (existing && existing.revoke !== null) {
       throw new StrongholdError('RecordRevoked', `record '${loc.record}' in vault '${loc.vault}' was revoked; garbage-collect the vault before writing it again`, {
@@ -123,18 +116,14 @@ export class ClientDb {
       vault = { id: loc.vaultId.slice(), records: new Map() };
       this.#vaults.set(vid, vault);
     }
-    const meta = { length: secret.length, blobId: randomId(), hint: hint?.slice() ?? existing?.hint ?? randomHint() };
-    const sealed = this.keystore.withKey(loc.vaultId, (key) => ({
-      data: seal(key, loc.recordId, encodeDataTransaction(loc.recordId, meta)),
-      blob: seal(key, meta.blobId, secret),
-    }))!;
-    vault.records.set(rid, { id: loc.recordId.slice(), ...sealed, revoke: null, ...meta });
+    const recordHint = hint ?? existing?.hint ?? null;
+    vault.records.set(rid, this.keystore.withKey(loc.vaultId, (key) => StoredRecord.seal(key, loc.recordId, recordHint, secret))!);
   }
 
   /** Marks the record revoked: it can no longer be used, and `garbageCollect` removes it. Idempotent. */
   revoke(loc: Location): void {
     const vault = this.#vault(loc.vaultId, loc.vault);
-    const entry = vault.records.get(hexOf(loc.recordId));
+    const entry = vault.records.get(loc.recordKey);
     if (!entry) throw new StrongholdError('RecordNotFound', `record '${loc.record}' in vault '${loc.vault}' does not exist`, { vault: loc.vault, record: loc.record });
     if (entry.revoke !== null) return;
     entry.revoke = this.keystore.withKey(loc.vaultId, (key) => seal(key, loc.recordId, encodeRevocationTransaction(loc.recordId)))!;
@@ -146,7 +135,7 @@ export class ClientDb {
     let removed = 0;
     for (const [rid, e] of vault.records) {
       if (e.revoke !== null) {
-        wipe(e.blob, e.data, e.revoke);
+        wipe(e.bytes, e.revoke);
         vault.records.delete(rid);
         removed++;
       }
@@ -162,22 +151,15 @@ export class ClientDb {
     const entry = this.#entry(loc);
     const plainLength = entry.blob.length - BOX_OVERHEAD;
     if (plainLength < entry.length) throw corrupt(loc);
-    const buf = guardedPool.acquire(KEY_LENGTH + plainLength);
-    try {
-      const result = buf.write((mem) => {
-        const key = mem.subarray(0, KEY_LENGTH);
-        const secret = mem.subarray(KEY_LENGTH, KEY_LENGTH + plainLength);
-        this.keystore.openInto(loc.vaultId, key);
-        const ok = openInto(key, entry.blobId, entry.blob, secret);
-        wipe(key);
-        if (!ok) throw corrupt(loc);
-        return fn(secret.subarray(0, entry.length));
-      });
-      return afterSettled(result, () => guardedPool.release(buf));
-    } catch (e) {
-      guardedPool.release(buf);
-      throw e;
-    }
+    return enginePool.with(KEY_LENGTH + plainLength, (mem, masterCopy) => {
+      const key = mem.subarray(0, KEY_LENGTH);
+      const secret = mem.subarray(KEY_LENGTH, KEY_LENGTH + plainLength);
+      this.keystore.openWith(masterCopy, loc.vaultId, key, loc.vaultKey);
+      const ok = openInto(key, entry.blobId, entry.blob, secret);
+      wipe(key);
+      if (!ok) throw corrupt(loc);
+      return fn(secret.subarray(0, entry.length));
+    });
   }
 
   /** Opens several records at once (for two-input procedures). */
@@ -191,7 +173,7 @@ export class ClientDb {
   exportState(): ClientState {
     const keyOf = (vaultId: Uint8Array): Uint8Array => {
       const key = new Uint8Array(KEY_LENGTH);
-      this.keystore.openInto(vaultId, key);
+      this.keystore.withKey(vaultId, (k) => key.set(k));
       return key;
     };
     return {
@@ -217,7 +199,7 @@ export class ClientDb {
       for (const v of state.vaults) {
         const fromKeystore = keys.get(hexOf(v.id));
         if (!fromKeystore || !equalBytes(fromKeystore, v.key)) throw corruptState('a vault key differs from its keystore entry');
-        const records = new Map<string, RecordEntry>();
+        const records = new Map<string, StoredRecord>();
         for (const r of v.records) {
           if (r.data.length !== SEALED_TRANSACTION_LENGTH || (r.revoke !== null && r.revoke.length !== SEALED_TRANSACTION_LENGTH) || r.blob.length < BOX_OVERHEAD) {
             throw corruptState('a record has sealed boxes of the wrong size');
@@ -229,7 +211,7 @@ export class ClientDb {
           if (r.revoke !== null) {
             if (!openInto(v.key, r.id, r.revoke, tx) || !isRevocationTransaction(r.id, tx)) throw corruptState('a record has a malformed revocation');
           }
-          records.set(hexOf(r.id), { id: r.id, data: r.data, revoke: r.revoke, blob: r.blob, ...meta });
+          records.set(hexOf(r.id), StoredRecord.from(r.id, meta, r.data, r.blob, r.revoke));
         }
         db.#vaults.set(hexOf(v.id), { id: v.id, records });
       }
@@ -245,7 +227,7 @@ export class ClientDb {
   /** Wipes everything this client holds. */
   clear(): void {
     this.keystore.clear();
-    for (const v of this.#vaults.values()) for (const r of v.records.values()) wipe(r.blob, r.data, r.revoke);
+    for (const v of this.#vaults.values()) for (const r of v.records.values()) wipe(r.bytes, r.revoke);
     this.#vaults.clear();
     this.store.clear();
   }

@@ -19,6 +19,9 @@ export class Location {
   readonly counter: number | null;
   readonly vaultId: Uint8Array;
   readonly recordId: Uint8Array;
+  /** Hex forms of the ids: the engine's map keys, computed once per Location. */
+  readonly vaultKey: string;
+  readonly recordKey: string;
 
   private constructor(vaultPath: Uint8Array, recordPath: Uint8Array | null, counter: number | null) {
     this.vaultPath = vaultPath;
@@ -26,6 +29,8 @@ export class Location {
     this.counter = counter;
     this.vaultId = vaultId(vaultPath);
     this.recordId = recordPath ? genericRecordId(vaultPath, recordPath) : counterRecordId(vaultPath, counter!);
+    this.vaultKey = Buffer.from(this.vaultId).toString('hex');
+    this.recordKey = Buffer.from(this.recordId).toString('hex');
   }
 
   /** A record named by its vault path and record path. */

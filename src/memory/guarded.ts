@@ -28,6 +28,8 @@ export class GuardedBuffer {
   #mem: Buffer | null;
   #readers = 0;
   #writers = 0;
+  /** Views cached for `writeThenWipe`, the hot path of every use. */
+  #views: { keep: number; work: Uint8Array; reserved: Uint8Array } | null = null;
   /** Number of meaningful bytes at the start of the allocation. */
   length = 0;
 
@@ -115,6 +117,34 @@ export class GuardedBuffer {
     }
   }
 
+  /**
+   * Like `write`, but zeroes the whole capacity before access is dropped, so the buffer leaves the window
+   * clean without a second one (each protection change is a system call).
+   */
+  writeThenWipe<T>(fn: (work: Uint8Array, reserved: Uint8Array) => T, keep = 0): T {
+    const mem = this.#mem;
+    if (mem === null) throw new Error('guarded buffer used after free');
+    if (this.#views === null || this.#views.keep !== keep) {
+      this.#views = { keep, work: mem.subarray(keep, this.capacity), reserved: mem.subarray(0, keep) };
+    }
+    const { work, reserved } = this.#views;
+    if (this.#writers++ === 0) sodium.sodium_mprotect_readwrite(mem);
+    const done = (): void => {
+      sodium.sodium_memzero(work);
+      this.#releaseWrite();
+    };
+    let result: T;
+    try {
+      result = fn(work, reserved);
+    } catch (e) {
+      done();
+      throw e;
+    }
+    if (result instanceof Promise) return result.finally(done) as T;
+    done();
+    return result;
+  }
+
   /** Zeroes the contents and keeps the allocation for reuse. */
   clear(): void {
     this.write((m) => sodium.sodium_memzero(m));
@@ -128,6 +158,7 @@ export class GuardedBuffer {
     sodium.sodium_memzero(this.#mem);
     sodium.sodium_free(this.#mem);
     this.#mem = null;
+    this.#views = null;
     this.length = 0;
     liveBuffers--;
   }
@@ -145,43 +176,86 @@ export class GuardedBuffer {
  * Reusable guarded buffers in power-of-two size classes. `acquire` hands out a cleared buffer;
  * `release` wipes it and keeps it for the next use, so steady use costs no allocation.
  */
-export class GuardedPool {
-  readonly #free = new Map<number, GuardedBuffer[]>();
-  readonly #maxFreePerClass: number;
+export interface GuardedPoolInit {
+  /** Wiped buffers kept per size class. */
+  maxFreePerClass?: number;
+  /**
+   * Bytes at the start of every buffer that survive between uses, filled once by `fillReserved` when the
+   * buffer is allocated. The engine keeps a copy of its master key there, so one use opens one window
+   * instead of two.
+   */
+  reserved?: number;
+  fillReserved?: (mem: Uint8Array) => void;
+}
 
-  constructor(maxFreePerClass = 8) {
-    this.#maxFreePerClass = maxFreePerClass;
+export class GuardedPool {
+  /** Free buffers by size class, indexed by log2 of the class. */
+  readonly #free: GuardedBuffer[][] = [];
+  readonly #maxFreePerClass: number;
+  readonly #reserved: number;
+  readonly #fillReserved: ((mem: Uint8Array) => void) | undefined;
+
+  constructor(init: GuardedPoolInit = {}) {
+    this.#maxFreePerClass = init.maxFreePerClass ?? 8;
+    this.#reserved = init.reserved ?? 0;
+    this.#fillReserved = init.fillReserved;
   }
 
   static sizeClass(size: number): number {
-    let c = 64;
-    while (c < size) c *= 2;
-    return c;
+    return size <= 64 ? 64 : 2 ** (32 - Math.clz32(size - 1));
   }
 
   acquire(size: number): GuardedBuffer {
-    const cls = GuardedPool.sizeClass(size);
-    const buf = this.#free.get(cls)?.pop() ?? GuardedBuffer.alloc(cls);
+    const cls = GuardedPool.sizeClass(size + this.#reserved);
+    let buf = this.#free[31 - Math.clz32(cls)]?.pop();
+    if (!buf) {
+      buf = GuardedBuffer.alloc(cls);
+      const fill = this.#fillReserved;
+      if (fill) buf.write((mem) => fill(mem.subarray(0, this.#reserved)));
+    }
     buf.length = 0;
     return buf;
   }
 
   release(buf: GuardedBuffer): void {
     if (buf.isFreed) return;
-    buf.clear();
-    const list = this.#free.get(buf.capacity) ?? [];
+    buf.write((mem) => sodium.sodium_memzero(mem.subarray(this.#reserved)));
+    this.#keep(buf);
+  }
+
+  /**
+   * Runs `fn` on a pooled buffer of at least `size` bytes, writable, and wipes it when `fn` (or its promise)
+   * is done. The cheapest way to hold a secret for one use: one protection change in, one out.
+   */
+  with<T>(size: number, fn: (bytes: Uint8Array, reserved: Uint8Array) => T): T {
+    const buf = this.acquire(size);
+    const r = this.#reserved;
+    let result: T;
+    try {
+      result = buf.writeThenWipe(fn, r);
+    } catch (e) {
+      this.#keep(buf);
+      throw e;
+    }
+    if (result instanceof Promise) return result.finally(() => this.#keep(buf)) as T;
+    this.#keep(buf);
+    return result;
+  }
+
+  #keep(buf: GuardedBuffer): void {
+    buf.length = 0;
+    const list = (this.#free[31 - Math.clz32(buf.capacity)] ??= []);
     if (list.length < this.#maxFreePerClass) {
       list.push(buf);
-      this.#free.set(buf.capacity, list);
     } else {
       buf.free();
     }
   }
 
-  /** Frees every pooled buffer. */
+  /** Frees every pooled buffer (and so every reserved copy). */
   drain(): void {
-    for (const list of this.#free.values()) for (const b of list) b.free();
-    this.#free.clear();
+    for (const list of this.#free) for (const b of list ?? []) b.free();
+    this.#free.length = 0;
   }
 }
 

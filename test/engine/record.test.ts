@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import {
   BOX_OVERHEAD, decodeDataTransaction, encodeDataTransaction, encodeRevocationTransaction, isRevocationTransaction, openInto,
-  randomHint, randomId, seal,
+  randomId, seal, StoredRecord,
 } from '../../src/engine/record.js';
 
 test('a sealed box is tag || nonce || ciphertext of XChaCha20-Poly1305 (checked with noble)', () => {
@@ -40,7 +40,7 @@ test('opening fails on a wrong key, wrong associated data, a flipped bit or a wr
 test('the data transaction has the Rust byte layout and round-trips', () => {
   const id = randomId();
   const blobId = randomId();
-  const hint = randomHint();
+  const hint = randomId();
   const tx = encodeDataTransaction(id, { length: 64, blobId, hint });
   assert.equal(tx.length, 112);
   assert.equal(Buffer.from(tx.subarray(0, 16)).toString('hex'), '0000000000000001' + '0000000000000040');
@@ -57,10 +57,25 @@ test('the data transaction has the Rust byte layout and round-trips', () => {
   assert.ok(rev.subarray(32).every((b) => b === 0));
 });
 
-test('random hints are 1..23 random bytes padded with zeros to 24', () => {
-  for (let i = 0; i < 200; i++) {
-    const h = randomHint();
-    assert.equal(h.length, 24);
-    assert.equal(h[23], 0);
+test('a stored record packs the Rust boxes; random hints are 1..23 random bytes padded with zeros to 24', () => {
+  const key = new Uint8Array(32).fill(3);
+  const id = randomId();
+  const lengths = new Set<number>();
+  for (let i = 0; i < 300; i++) {
+    const rec = StoredRecord.seal(key, id, null, new Uint8Array([1, 2, 3]));
+    assert.equal(rec.hint.length, 24);
+    assert.equal(rec.hint[23], 0);
+    let n = 24;
+    while (n > 0 && rec.hint[n - 1] === 0) n--;
+    lengths.add(n);
+    const tx = new Uint8Array(112);
+    assert.ok(openInto(key, id, rec.data, tx));
+    assert.deepEqual(decodeDataTransaction(id, tx), { length: 3, blobId: rec.blobId.slice(), hint: rec.hint.slice() });
+    const out = new Uint8Array(3);
+    assert.ok(openInto(key, rec.blobId, rec.blob, out));
+    assert.deepEqual(out, new Uint8Array([1, 2, 3]));
   }
+  assert.ok(Math.max(...lengths) <= 23 && lengths.size > 10, 'hint lengths vary within 1..23');
+  const fixed = StoredRecord.seal(key, id, new Uint8Array(24).fill(9), new Uint8Array(1));
+  assert.deepEqual(fixed.hint, new Uint8Array(24).fill(9));
 });

@@ -40,7 +40,7 @@ test('guarded buffers never show their contents in JSON or inspect', () => {
 });
 
 test('the pool reuses wiped buffers by size class', () => {
-  const pool = new GuardedPool(2);
+  const pool = new GuardedPool({ maxFreePerClass: 2 });
   const a = pool.acquire(10);
   assert.equal(a.capacity, 64);
   a.write((m) => m.fill(7));
