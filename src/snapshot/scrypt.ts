@@ -8,6 +8,7 @@
  * @module
  */
 import { pbkdf2Sync, scrypt as nodeScrypt } from 'node:crypto';
+import { StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 
 /** age fixes the block size (age spec, scrypt recipient). */
@@ -30,6 +31,12 @@ export interface ScryptProgress {
 
 export interface ScryptOptions {
   onProgress?: (progress: ScryptProgress) => void;
+}
+
+// Node refuses parameters it cannot allocate (W in the 30s and up on most machines): a caller's choice, not the file's fault.
+function tooBig(workFactor: number, cause: unknown): StrongholdError<'InvalidArgument'> {
+  return new StrongholdError('InvalidArgument', `"workFactor" expected a work factor this machine can compute, got ${workFactor}`,
+    { field: 'workFactor', expected: 'a work factor this machine can compute' }, { cause });
 }
 
 /** Bytes node must be allowed to use for N = 2^W with age's r and p. */
@@ -57,8 +64,12 @@ export async function ageScrypt(passphrase: Uint8Array, salt: Uint8Array, workFa
   timer?.unref();
   try {
     const buf = await new Promise<Buffer>((resolve, reject) => {
-      nodeScrypt(passphrase, salt, SCRYPT_KEY_BYTES, { N: 2 ** workFactor, r: SCRYPT_R, p: SCRYPT_P, maxmem: scryptMaxmem(workFactor) }, (err, key) =>
-        err ? reject(err) : resolve(key));
+      try {
+        nodeScrypt(passphrase, salt, SCRYPT_KEY_BYTES, { N: 2 ** workFactor, r: SCRYPT_R, p: SCRYPT_P, maxmem: scryptMaxmem(workFactor) }, (err, key) =>
+          err ? reject(tooBig(workFactor, err)) : resolve(key));
+      } catch (err) {
+        reject(tooBig(workFactor, err));
+      }
     });
     const key = Uint8Array.from(buf);
     wipe(buf);
