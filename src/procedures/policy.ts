@@ -121,7 +121,7 @@ export function derivePolicy(procedure: string, output: Location, rule: DeriveRu
     if (allowed !== null && req.allowed.some((name) => !allowed!.includes(name))) {
       throw policyViolation(procedure, source!.loc, describePolicy(source!.policy), 'the requested procedures exceed those the source allows');
     }
-    allowed = [...new Set(req.allowed)];
+    allowed = POLICY_PROCEDURES.filter((name) => req.allowed!.includes(name));
   }
   return { exportable: exportable && req?.exportable !== false, allowed };
 }

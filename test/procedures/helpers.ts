@@ -18,6 +18,7 @@ export interface Harness {
   provider: CryptoProvider;
   /** Runs one call, returns its output. */
   run<O>(call: ProcedureCall<any, O>): Promise<O>;
+  run(call: ProcedureCall<any, any>): Promise<unknown>;
   chain(calls: ProcedureCall<any, any>[]): Promise<unknown[]>;
 }
 

@@ -37,7 +37,7 @@ for (const provider of PROVIDERS) {
           let previous: { seed: ReturnType<typeof at> } | { key: ReturnType<typeof at> } = { seed: at('seed') };
           let done = 0;
           for (const [i, c] of vector.chains.entries()) {
-            const cc = await h.run(slip10Derive({ curve, chain: c.indices.slice(done), input: previous, output: at(`s${i}`) }));
+            const cc: Uint8Array = await h.run(slip10Derive({ curve, chain: c.indices.slice(done), input: previous, output: at(`s${i}`) }));
             assert.equal(hexOf(cc), c.chainCode, c.path);
             previous = { key: at(`s${i}`) };
             done = c.indices.length;
