@@ -327,7 +327,13 @@ export async function createAgeSession(passphrase: Uint8Array, opts: AgeEncryptO
   const workFactor = assertInt(opts.workFactor, { field: 'workFactor', min: 0, max: MAX_WORK_FACTOR });
   const salt = random(opts.random?.salt, SALT_BYTES, 'salt');
   const fileKey = random(opts.random?.fileKey, FILE_KEY_BYTES, 'fileKey');
-  const wrapKey = await ageScrypt(passphrase, scryptSalt(salt), workFactor, opts.onProgress ? { onProgress: opts.onProgress } : {});
+  let wrapKey: Uint8Array;
+  try {
+    wrapKey = await ageScrypt(passphrase, scryptSalt(salt), workFactor, opts.onProgress ? { onProgress: opts.onProgress } : {});
+  } catch (e) {
+    wipe(fileKey);
+    throw e;
+  }
   const wrapped = new Uint8Array(FILE_KEY_BYTES + TAG_BYTES);
   sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(wrapped.subarray(0, FILE_KEY_BYTES), wrapped.subarray(FILE_KEY_BYTES), fileKey, null, null, ZERO_NONCE, wrapKey);
   wipe(wrapKey);
