@@ -27,23 +27,18 @@
  * A password change must not use the old session: `createAgeSession` makes a new salt, file key and header.
  * @module
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { assertBytes, assertInt } from '../assert.js';
 import { StrongholdError } from '../errors.js';
 import { GuardedBuffer, wipe } from '../memory/guarded.js';
 import { sodium } from '../memory/sodium.js';
+import { decryptPayload, encryptPayload, hkdf32, PAYLOAD_NONCE_BYTES, payloadLength, payloadPlaintextLength, TAG_BYTES } from './age-stream.js';
 import { ageScrypt, type ScryptProgress } from './scrypt.js';
 
-/** Plaintext bytes per STREAM chunk (age spec, payload). */
-export const CHUNK_BYTES = 64 * 1024;
-/** Poly1305 tag. */
-export const TAG_BYTES = 16;
 /** age file key. */
 export const FILE_KEY_BYTES = 16;
 /** scrypt stanza salt. */
 export const SALT_BYTES = 16;
-/** Payload nonce at the start of the payload, used only as HKDF salt. */
-export const PAYLOAD_NONCE_BYTES = 16;
 /** Header length with a one-digit work factor; a two-digit one adds a byte (Rust `SCRYPT_MIN_HEADER_LEN`). */
 export const MIN_HEADER_BYTES = 149;
 /** The largest work factor that fits the two-digit header and a 64-bit N (spec §4.1). */
@@ -57,7 +52,6 @@ const STANZA = enc.encode('-> scrypt ');
 const MAC_LINE = enc.encode('\n--- ');
 const SCRYPT_LABEL = enc.encode('age-encryption.org/v1/scrypt');
 const HEADER_INFO = enc.encode('header');
-const PAYLOAD_INFO = enc.encode('payload');
 const SALT_B64 = 22;
 const WRAPPED_B64 = 43;
 const MAC_B64 = 43;
@@ -140,19 +134,6 @@ export function parseHeader(body: Uint8Array, reportOffset = 0): AgeHeader {
   return { salt, workFactor, wrappedKey, mac, length };
 }
 
-/** Rust `dec_payload_len`: the plaintext length for a payload of `n` bytes (nonce included), or -1. */
-export function payloadPlaintextLength(n: number): number {
-  if (n < PAYLOAD_NONCE_BYTES) return -1;
-  const q = Math.floor((n - PAYLOAD_NONCE_BYTES) / (CHUNK_BYTES + TAG_BYTES));
-  const r = (n - PAYLOAD_NONCE_BYTES) % (CHUNK_BYTES + TAG_BYTES);
-  if (((q === 0 || r > 0) && r < TAG_BYTES) || (q > 0 && r === TAG_BYTES)) return -1;
-  return n - PAYLOAD_NONCE_BYTES - (q + (r > 0 ? 1 : 0)) * TAG_BYTES;
-}
-
-function hkdf32(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', ikm, salt, info, 32));
-}
-
 function headerMac(fileKey: Uint8Array, macInput: Uint8Array): Uint8Array {
   const macKey = hkdf32(fileKey, new Uint8Array(0), HEADER_INFO);
   const mac = Uint8Array.from(createHmac('sha256', macKey).update(macInput).digest());
@@ -165,61 +146,6 @@ function scryptSalt(salt: Uint8Array): Uint8Array {
   s.set(SCRYPT_LABEL);
   s.set(salt, SCRYPT_LABEL.length);
   return s;
-}
-
-/** 11-byte big-endian chunk counter, then the last-chunk flag (age spec, payload). */
-function chunkNonce(index: number, last: boolean): Uint8Array {
-  const n = new Uint8Array(12);
-  new DataView(n.buffer).setUint32(7, index);
-  n[11] = last ? 1 : 0;
-  return n;
-}
-
-function decryptPayload(fileKey: Uint8Array, payload: Uint8Array, plaintextLength: number): Uint8Array {
-  const key = hkdf32(fileKey, payload.subarray(0, PAYLOAD_NONCE_BYTES), PAYLOAD_INFO);
-  const out = new Uint8Array(plaintextLength);
-  try {
-    let at = PAYLOAD_NONCE_BYTES;
-    for (let index = 0, written = 0; ; index++) {
-      const size = Math.min(CHUNK_BYTES, plaintextLength - written);
-      const last = written + size === plaintextLength;
-      try {
-        sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(out.subarray(written, written + size), null,
-          payload.subarray(at, at + size), payload.subarray(at + size, at + size + TAG_BYTES), null, chunkNonce(index, last), key);
-      } catch {
-        wipe(out);
-        throw new StrongholdError('CorruptPayload', `snapshot payload chunk ${index} fails authentication; the file may be corrupted or tampered with`,
-          { reason: `payload chunk ${index} authentication` });
-      }
-      at += size + TAG_BYTES;
-      written += size;
-      if (last) return out;
-    }
-  } finally {
-    wipe(key);
-  }
-}
-
-function encryptPayload(fileKey: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, out: Uint8Array, at: number): void {
-  const key = hkdf32(fileKey, nonce, PAYLOAD_INFO);
-  out.set(nonce, at);
-  at += PAYLOAD_NONCE_BYTES;
-  // An empty plaintext is one empty final chunk; a non-zero multiple of 64 KiB has no empty trailing chunk.
-  for (let index = 0, read = 0; ; index++) {
-    const size = Math.min(CHUNK_BYTES, plaintext.length - read);
-    const last = read + size === plaintext.length;
-    sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(out.subarray(at, at + size), out.subarray(at + size, at + size + TAG_BYTES),
-      plaintext.subarray(read, read + size), null, null, chunkNonce(index, last), key);
-    at += size + TAG_BYTES;
-    read += size;
-    if (last) break;
-  }
-  wipe(key);
-}
-
-/** Total payload bytes (nonce, tags, ciphertext) for a plaintext of `n` bytes. */
-export function payloadLength(n: number): number {
-  return PAYLOAD_NONCE_BYTES + Math.max(1, Math.ceil(n / CHUNK_BYTES)) * TAG_BYTES + n;
 }
 
 /** Fixed random values for byte-reproduction tests only; production code never passes them. */
@@ -312,6 +238,7 @@ export class AgeSession {
   }
 }
 
+/** Options for a new header: the work factor, progress, and (tests only) fixed random values. */
 export interface AgeEncryptOptions {
   workFactor: number;
   random?: AgeRandom;
@@ -365,6 +292,7 @@ export async function ageEncrypt(passphrase: Uint8Array, plaintext: Uint8Array, 
   }
 }
 
+/** Options of `ageDecrypt`. */
 export interface AgeDecryptOptions {
   /** Largest work factor accepted before running scrypt; default 23. */
   maxWorkFactor?: number;
@@ -375,6 +303,7 @@ export interface AgeDecryptOptions {
   reportOffset?: number;
 }
 
+/** What `ageDecrypt` returns. */
 export interface AgeDecrypted {
   plaintext: Uint8Array;
   workFactor: number;

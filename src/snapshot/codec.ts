@@ -48,6 +48,7 @@ export const MAX_COMPRESSION_RATIO = 64;
 /** Our choice: the ratio cap never bites below 1 MiB, so tiny files with repetitive stores still open. */
 export const MIN_DECOMPRESSION_CAP = 1024 * 1024;
 
+/** Options of `readSnapshot`. */
 export interface ReadSnapshotOptions {
   /** Largest scrypt work factor accepted; default 23. Checked before scrypt runs. */
   maxWorkFactor?: number;
@@ -58,6 +59,7 @@ export interface ReadSnapshotOptions {
   maxDecompressedBytes?: number;
 }
 
+/** What `readSnapshot` returns. */
 export interface SnapshotRead {
   version: 2 | 3;
   /** v3 only. */
@@ -142,6 +144,7 @@ export async function readSnapshot(fileBytes: Uint8Array, key: Uint8Array, opts:
   }
 }
 
+/** Options of `writeSnapshot`. */
 export interface WriteSnapshotOptions {
   /** scrypt work factor for a new header; default 19. With `session`, it must be omitted or equal the session's. */
   workFactor?: number;

@@ -29,6 +29,7 @@ export interface ScryptProgress {
   elapsedMs: number;
 }
 
+/** Options of `ageScrypt`. */
 export interface ScryptOptions {
   onProgress?: (progress: ScryptProgress) => void;
 }

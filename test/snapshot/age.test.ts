@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isStrongholdError } from '../../src/errors.js';
-import {
-  ageDecrypt, ageEncrypt, CHUNK_BYTES, createAgeSession, MIN_HEADER_BYTES, parseHeader, payloadLength, payloadPlaintextLength,
-} from '../../src/snapshot/age.js';
+import { ageDecrypt, ageEncrypt, createAgeSession, MIN_HEADER_BYTES, parseHeader } from '../../src/snapshot/age.js';
+import { CHUNK_BYTES, payloadLength, payloadPlaintextLength } from '../../src/snapshot/age-stream.js';
 
 const K64 = CHUNK_BYTES;
 const pass = new Uint8Array(32).fill(7);

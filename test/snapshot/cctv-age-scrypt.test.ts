@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isStrongholdError, type StrongholdError } from '../../src/errors.js';
-import { ageDecrypt, PAYLOAD_NONCE_BYTES } from '../../src/snapshot/age.js';
+import { ageDecrypt } from '../../src/snapshot/age.js';
+import { PAYLOAD_NONCE_BYTES } from '../../src/snapshot/age-stream.js';
 import { readVectorFile } from '../vectors.js';
 
 interface CctvVector {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { isStrongholdError, type StrongholdError } from '../../src/errors.js';
-import { ageEncrypt, parseHeader, PAYLOAD_NONCE_BYTES } from '../../src/snapshot/age.js';
+import { ageEncrypt, parseHeader } from '../../src/snapshot/age.js';
+import { PAYLOAD_NONCE_BYTES } from '../../src/snapshot/age-stream.js';
 import {
   createSnapshotSession, decompressionCap, inspectHeader, readSnapshot, type SnapshotProgress, type SnapshotRead, writeSnapshot,
 } from '../../src/snapshot/codec.js';
