@@ -39,7 +39,7 @@ for (const provider of PROVIDERS) {
         { type: 'AeadDecrypt', cipher: 'aes256gcm', key: { vault: 'wallet', record: 'imported' }, nonce: '00'.repeat(12), ciphertext: '00', tag: '00'.repeat(16) },
         { type: 'AesKeyWrapEncrypt', cipher: 'aes256', encryptionKey: { vault: 'wallet', record: 'imported' }, wrapKey: { vault: 'wallet', record: 'seed' } },
         { type: 'Slip10Derive', curve: 'ed25519', chain: ["0'"], input: { key: { vault: 'keys', record: 'shared' } }, output: { vault: 'x', record: 'y' } },
-        { type: 'Secp256k1EcdsaSign', flavor: 'sha256', privateKey: { vault: 'keys', record: 'password' }, msg: '00' },
+        { type: 'X25519DiffieHellman', privateKey: { vault: 'wallet', record: 'imported' }, publicKey: '00'.repeat(32), sharedKey: { vault: 'x', record: 'z' } },
       ]);
       const errors: string[] = [];
       for (const call of failing) {
