@@ -7,12 +7,12 @@
  */
 import { StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
-import type { ClientState } from '../snapshot/state.js';
+import type { ClientState, RecordState, VaultState } from '../snapshot/state.js';
 import { enginePool, KEY_LENGTH, KeyStore } from './keystore.js';
 import type { Location } from './location.js';
 import {
   BOX_OVERHEAD, decodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction, openInto,
-  SEALED_TRANSACTION_LENGTH, seal, StoredRecord, TRANSACTION_LENGTH,
+  SEALED_TRANSACTION_LENGTH, seal, StoredRecord, TRANSACTION_LENGTH, type RecordMeta,
 } from './record.js';
 import { Store } from './store.js';
 
@@ -167,6 +167,97 @@ export class ClientDb {
     const open = (i: number, acc: Uint8Array[]): T =>
       i === locs.length ? fn(acc) : this.use(locs[i]!, (s) => open(i + 1, [...acc, s]));
     return open(0, []);
+  }
+
+  /** Every vault's records as (id, blob id, revoked): what sync compares. BlobIds change on every update. */
+  hierarchy(): { vaultId: Uint8Array; records: { id: Uint8Array; blobId: Uint8Array; revoked: boolean }[] }[] {
+    return [...this.#vaults.values()].map((v) => ({
+      vaultId: v.id.slice(),
+      records: [...v.records.values()].map((r) => ({ id: r.id.slice(), blobId: r.blobId.slice(), revoked: r.revoke !== null })),
+    }));
+  }
+
+  /**
+   * The sealed records of a selection with their vault keys, in the persisted form (store left empty).
+   * `selection` maps a VaultId (hex) to the RecordIds (hex) wanted, or null for all; absent ones are skipped.
+   * Vault keys come out in clear: the caller wipes them.
+   */
+  exportSubset(selection: ReadonlyMap<string, ReadonlySet<string> | null>): ClientState {
+    const full = { entries: [], scanFreq: null, createdAt: { secs: 0n, nanos: 0 }, lastScanAt: null };
+    const state: ClientState = { id: this.id.slice(), keystore: [], vaults: [], store: full };
+    for (const [vid, wanted] of selection) {
+      const vault = this.#vaults.get(vid);
+      if (!vault) continue;
+      const key = new Uint8Array(KEY_LENGTH);
+      this.keystore.withKey(vault.id, (k) => key.set(k));
+      const records = [...vault.records.values()]
+        .filter((r) => wanted === null || wanted.has(hexOf(r.id)))
+        .map((r) => ({ id: r.id.slice(), data: r.data.slice(), revoke: r.revoke?.slice() ?? null, blob: r.blob.slice() }));
+      state.keystore.push({ vaultId: vault.id.slice(), key: Uint8Array.from(key) });
+      state.vaults.push({ id: vault.id.slice(), key, records });
+    }
+    return state;
+  }
+
+  /**
+   * Merges records exported by `exportSubset` (from this or another client): each is authenticated under
+   * its source vault key, then re-sealed under this client's key for that vault (created if missing),
+   * keeping its id, BlobId and hint. An existing record is replaced only when `replace` is true.
+   * Source keys are wiped. Returns how many records were written.
+   * @throws StrongholdError `CorruptPayload` if a record does not authenticate (nothing is merged then)
+   */
+  mergeSubset(state: ClientState, options: { replace: boolean }): number {
+    try {
+      // First authenticate everything, so a bad record merges nothing; secrets are opened in guarded memory only.
+      const plan: { vault: VaultState; rec: RecordState; meta: RecordMeta }[] = [];
+      for (const v of state.vaults) {
+        const existing = this.#vaults.get(hexOf(v.id));
+        for (const r of v.records) {
+          if (!options.replace && existing?.records.has(hexOf(r.id))) continue;
+          const tx = new Uint8Array(TRANSACTION_LENGTH);
+          const meta = openInto(v.key, r.id, r.data, tx) ? decodeDataTransaction(r.id, tx) : null;
+          const ok = meta !== null && r.blob.length - BOX_OVERHEAD >= meta.length &&
+            enginePool.with(r.blob.length - BOX_OVERHEAD, (work) => openInto(v.key, meta.blobId, r.blob, work.subarray(0, r.blob.length - BOX_OVERHEAD)));
+          if (!ok) throw corruptState('a merged record does not authenticate under its vault key');
+          plan.push({ vault: v, rec: r, meta });
+        }
+      }
+      for (const { vault: v, rec: r, meta } of plan) {
+        if (!this.keystore.has(v.id)) this.keystore.insert(v.id);
+        let vault = this.#vaults.get(hexOf(v.id));
+        if (!vault) {
+          vault = { id: v.id.slice(), records: new Map() };
+          this.#vaults.set(hexOf(v.id), vault);
+        }
+        const plainLength = r.blob.length - BOX_OVERHEAD;
+        const stored = enginePool.with(KEY_LENGTH + plainLength, (work, masterCopy) => {
+          const key = work.subarray(0, KEY_LENGTH);
+          const secret = work.subarray(KEY_LENGTH, KEY_LENGTH + plainLength);
+          this.keystore.openWith(masterCopy, v.id, key);
+          openInto(v.key, meta.blobId, r.blob, secret);
+          const rec = StoredRecord.seal(key, r.id, meta.hint, secret.subarray(0, meta.length), meta.blobId);
+          if (r.revoke !== null) rec.revoke = seal(key, r.id, encodeRevocationTransaction(r.id));
+          return rec;
+        });
+        vault.records.set(hexOf(r.id), stored);
+      }
+      return plan.length;
+    } finally {
+      for (const k of state.keystore) wipe(k.key);
+      for (const v of state.vaults) wipe(v.key);
+    }
+  }
+
+  /** Removes records outright (no revocation step); for applying a zone's or a peer's deletions. */
+  removeRecords(ids: { vaultId: Uint8Array; recordId: Uint8Array }[]): void {
+    for (const { vaultId, recordId } of ids) {
+      const vault = this.#vaults.get(hexOf(vaultId));
+      const rec = vault?.records.get(hexOf(recordId));
+      if (vault && rec) {
+        wipe(rec.bytes, rec.revoke);
+        vault.records.delete(hexOf(recordId));
+      }
+    }
   }
 
   /** The persisted form. Vault keys come out in clear: the caller encodes them and wipes `key` fields. */

@@ -62,13 +62,14 @@ export class StoredRecord implements RecordMeta {
   /**
    * Seals a new version of a record under the vault key: a fresh BlobId and box nonces, one call for all
    * the randomness. Without a hint, a random one as Rust makes it (1..23 random bytes, zero-padded).
+   * `blobId` keeps an existing one: re-sealing under another vault key is not a new version (sync).
    */
-  static seal(key: Uint8Array, id: Uint8Array, hint: Uint8Array | null, secret: Uint8Array): StoredRecord {
+  static seal(key: Uint8Array, id: Uint8Array, hint: Uint8Array | null, secret: Uint8Array, blobId?: Uint8Array): StoredRecord {
     const bytes = new Uint8Array(DATA_END + BOX_OVERHEAD + secret.length);
     const random = new Uint8Array(ID_LENGTH + 2 * NONCE_LENGTH + HINT_LENGTH);
     sodium.randombytes_buf(random);
     bytes.set(id, 0);
-    bytes.set(random.subarray(0, ID_LENGTH), ID_END);
+    bytes.set(blobId ?? random.subarray(0, ID_LENGTH), ID_END);
     if (hint) bytes.set(hint, BLOB_ID_END);
     else bytes.set(random.subarray(ID_LENGTH + 2 * NONCE_LENGTH, ID_LENGTH + 2 * NONCE_LENGTH + 1 + (random[0]! % 23)), BLOB_ID_END);
     const rec = new StoredRecord(bytes, secret.length, null);
