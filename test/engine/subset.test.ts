@@ -39,7 +39,7 @@ test('a tampered export merges nothing', () => {
   a.write(Location.generic('v', 'one'), new Uint8Array([1]));
   a.write(Location.generic('v', 'two'), new Uint8Array([2]));
   const state = a.exportSubset(new Map([[Location.generic('v', 'x').vaultKey, null]]));
-  state.vaults[0]!.records[1]!.blob[45]! ^= 1;
+  state.vaults[0]!.records[1]!.blob[40]! ^= 1;
   assert.throws(() => b.mergeSubset(state, { replace: true }), (e: any) => e.code === 'CorruptPayload');
   assert.equal(b.vaultExists(Location.generic('v', 'x').vaultId), false);
 });
