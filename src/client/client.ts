@@ -16,10 +16,25 @@ import { runChain } from './chain.js';
 /** Largest secret `writeSecret` accepts. Our choice: secrets are keys and seeds, not files. */
 export const MAX_SECRET_BYTES = 1024 * 1024;
 
-/** What a Client needs from its Stronghold: the live db (or a typed error) and the crypto provider. */
+/**
+ * Where procedure chains run: inline in this process (`runChain`), or elsewhere (the secure zone process)
+ * as long as the effect on `db` is the same.
+ */
+export interface ProcedureRunner {
+  run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]>;
+  /** Releases what the runner holds (a child process). */
+  close?(): Promise<void>;
+}
+
+/** Runs chains in this process with `provider`. */
+export function inlineRunner(provider: CryptoProvider): ProcedureRunner {
+  return { run: (db, calls) => runChain(db, provider, calls) };
+}
+
+/** What a Client needs from its Stronghold: the live db (or a typed error) and where chains run. */
 export interface ClientHost {
   dbFor(client: Client): ClientDb;
-  readonly provider: CryptoProvider;
+  readonly runner: ProcedureRunner;
   /** Marks the Stronghold as having unsaved changes. */
   touch(): void;
 }
@@ -120,7 +135,7 @@ export class Client {
    * chain wrote is removed and the error names the failing step.
    */
   async executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]> {
-    const out = await runChain(this.#db, this.#host.provider, calls);
+    const out = await this.#host.runner.run(this.#db, calls);
     this.#host.touch();
     return out;
   }

@@ -22,7 +22,7 @@ import {
 import { acquireSnapshotLock, readSnapshotFile, writeFileAtomic, type SnapshotLock } from '../snapshot/file.js';
 import { passwordKey, SNAPSHOT_KEY_BYTES, V2_DEFAULT_ROUNDS, V2_DEFAULT_SALT, v2PasswordKey } from '../snapshot/keys.js';
 import type { SnapshotState } from '../snapshot/state.js';
-import { Client, type ClientHost } from './client.js';
+import { Client, inlineRunner, type ClientHost, type ProcedureRunner } from './client.js';
 
 const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
 
@@ -31,6 +31,8 @@ export interface StrongholdOptions {
   provider?: CryptoProvider;
   /** Clock for store expiry, in milliseconds since the epoch. */
   now?: () => number;
+  /** Where procedures run; inline in this process by default. */
+  runner?: ProcedureRunner;
 }
 
 /**
@@ -85,6 +87,7 @@ function v2Keys(password: Password, v2: OpenOptions['v2']): Uint8Array[] {
 
 export class Stronghold {
   readonly provider: CryptoProvider;
+  readonly runner: ProcedureRunner;
   /** The session store: never persisted. */
   readonly store: Store;
   protected readonly now: () => number;
@@ -99,13 +102,11 @@ export class Stronghold {
 
   constructor(options: StrongholdOptions = {}) {
     this.provider = options.provider ?? nativeProvider;
+    this.runner = options.runner ?? inlineRunner(this.provider);
     this.now = options.now ?? Date.now;
     this.store = new Store(this.now);
-    const self = this;
     this.#host = {
-      get provider() {
-        return self.provider;
-      },
+      runner: this.runner,
       dbFor: (client) => this.#dbFor(client),
       touch: () => {
         this.#dirty = true;
@@ -308,6 +309,7 @@ export class Stronghold {
   async close(): Promise<void> {
     this.wipeAndLock();
     await this.#closeFile();
+    await this.runner.close?.();
   }
 
   async #closeFile(forget = true): Promise<void> {
