@@ -23,9 +23,12 @@ import type { ClientDb } from '../engine/db.js';
 import { vaultId } from '../engine/ids.js';
 import type { Location } from '../engine/location.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
-import { GuardedBuffer } from '../memory/guarded.js';
+import { GuardedPool, type GuardedBuffer } from '../memory/guarded.js';
 import { checkUse, decodePolicy, encodePolicy } from '../procedures/policy.js';
 import type { ProcedureCall, ProcedureContext, RecordPolicy } from '../procedures/types.js';
+
+/** Holds the previous secrets of overwritten records while a chain runs; pooled, since allocations are scarce. */
+const savedPool = new GuardedPool();
 
 interface Written {
   loc: Location;
@@ -66,8 +69,13 @@ class ChainContext implements ProcedureContext {
 
   #save(loc: Location): { secret: GuardedBuffer; hint: Uint8Array } {
     const { hint, length } = this.#db.recordInfo(loc);
-    const saved = GuardedBuffer.alloc(length);
-    this.#db.use(loc, (s) => saved.write((m) => m.set(s)));
+    const saved = savedPool.acquire(length);
+    try {
+      this.#db.use(loc, (s) => saved.write((m) => m.set(s)));
+    } catch (e) {
+      savedPool.release(saved);
+      throw e;
+    }
     saved.length = length;
     return { secret: saved, hint };
   }
@@ -117,7 +125,7 @@ class ChainContext implements ProcedureContext {
 
   /** Wipes and frees the saved copies of overwritten records. */
   release(): void {
-    for (const w of this.#written.values()) w.previous?.secret.free();
+    for (const w of this.#written.values()) if (w.previous) savedPool.release(w.previous.secret);
     this.#written.clear();
   }
 }
