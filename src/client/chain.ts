@@ -14,14 +14,15 @@
  *
  * The error: a StrongholdError keeps its own `code` (InvalidArgument, PolicyViolation, RecordNotFound...),
  * with `details.step` (0-based) and `details.procedure` added and the original as `cause`, so callers switch
- * on the code they would get from a single procedure. Anything else becomes `ProcedureFailed`.
+ * on the code they would get from a single procedure; record errors also get `details.field`. Anything else
+ * becomes `ProcedureFailed`.
  * @module
  */
 import { describePath } from '../assert.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { ClientDb } from '../engine/db.js';
 import { vaultId } from '../engine/ids.js';
-import type { Location } from '../engine/location.js';
+import { Location } from '../engine/location.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import { GuardedPool, type GuardedBuffer } from '../memory/guarded.js';
 import { checkUse, decodePolicy, encodePolicy } from '../procedures/policy.js';
@@ -130,10 +131,35 @@ class ChainContext implements ProcedureContext {
   }
 }
 
-/** Adds the failing step to the error, keeping its code (see the module comment). */
-function atStep(err: unknown, step: number, procedure: string): StrongholdError {
+/**
+ * The input field (`privateKey`, `input.seed`...) holding the location an engine error names: the one with
+ * that vault and record, or for VaultNotFound the first in that vault. Looks one object level deep.
+ */
+function fieldOf(input: unknown, vault: string, record: string | undefined): string | undefined {
+  const entries = (o: unknown, prefix: string): [string, unknown][] =>
+    typeof o === 'object' && o !== null && !(o instanceof Uint8Array) && !(o instanceof Location)
+      ? Object.entries(o).map(([k, v]) => [`${prefix}${k}`, v])
+      : [];
+  for (const [path, v] of entries(input, '').flatMap(([k, v]) => [[k, v] as [string, unknown], ...entries(v, `${k}.`)])) {
+    if (v instanceof Location && v.vault === vault && (record === undefined || v.record === record)) return path;
+  }
+  return undefined;
+}
+
+const RECORD_ERRORS = new Set(['RecordNotFound', 'RecordRevoked', 'VaultNotFound', 'CorruptRecord']);
+
+/**
+ * Adds the failing step to the error, keeping its code (see the module comment). Engine errors about a
+ * record also get `details.field`, the input field that named it.
+ */
+function atStep(err: unknown, step: number, procedure: string, input: unknown): StrongholdError {
   if (isStrongholdError(err)) {
-    const details = { ...(err.details as object), step, procedure } as never;
+    const d = err.details as { vault?: string; record?: string; field?: string };
+    let field = d.field;
+    if (field === undefined && RECORD_ERRORS.has(err.code) && d.vault !== undefined) {
+      field = fieldOf(input, d.vault, d.record);
+    }
+    const details = { ...(err.details as object), step, procedure, ...(field === undefined ? {} : { field }) } as never;
     return new StrongholdError(err.code, `step ${step} (${procedure}): ${err.message}`, details, { cause: err });
   }
   const reason = err instanceof Error ? err.name : 'unknown error';
@@ -158,7 +184,7 @@ export async function runChain(db: ClientDb, provider: CryptoProvider, calls: re
         outputs.push(await procedure.run(ctx, input));
       } catch (err) {
         ctx.rollback();
-        throw atStep(err, step, procedure.type);
+        throw atStep(err, step, procedure.type, input);
       }
     }
     return outputs;
