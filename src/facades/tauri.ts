@@ -1,0 +1,381 @@
+/**
+ * `stronghold-ts/tauri`: the JavaScript API of `@tauri-apps/plugin-stronghold` (2.x), running in-process
+ * on this library instead of over Tauri IPC to the Rust plugin. Change the import, choose the password hash the
+ * Rust side was built with (`configure({ argon2: { saltPath } })` for `Builder::with_argon2`, or
+ * `configure({ passwordHash })` for `Builder::new(|password| ...)`), and snapshot files the plugin wrote open
+ * unchanged: the hash is the raw 32-byte snapshot key, as the plugin's `KeyProvider::try_from(hash)`.
+ *
+ * Same classes, methods, argument order and return types as the plugin. Differences, all additive or fixes:
+ * - The key derivation is configured here (`configure` or the third argument of `load`), not in Rust.
+ * - Rejections are `StrongholdError`s with a stable `code` and `details`, not strings; `String(err)` still reads
+ *   `StrongholdError: <message>`.
+ * - Byte arguments (`Vault.insert` secret, `Store.insert` value, `signEd25519` message) also take a `Uint8Array`;
+ *   `signEd25519` signs bytes as they are (the plugin signs only the UTF-8 of a string). Store keys may be bytes
+ *   (the plugin's Rust side takes a `String` key only).
+ * - `deriveSLIP10` also takes `"44'"`-style chain segments. A non-hardened Ed25519 segment is `InvalidArgument`
+ *   (Stronghold 2 fails too, with an untyped error).
+ * - `recoverBIP39` validates the mnemonic (word list and checksum); Stronghold 2.0 stores the seed of any text.
+ * - `generateSLIP10Seed` accepts 16..64 bytes (the BIP-32 bounds); Stronghold does not check.
+ * - `createClient` refuses to replace a client that exists (`ClientAlreadyLoaded`); Rust replaces it silently.
+ *   `loadClient` on a client already loaded returns it instead of failing, so the documented
+ *   `try { loadClient } catch { createClient }` pattern works on every call.
+ * - `Vault.remove` also accepts a counter location (the plugin reads `payload.record` only).
+ * - `save` costs no key derivation after the first one (the plugin re-runs scrypt on every save).
+ * - A second `load` of the same path replaces the first instance without saving it, as in the plugin; it also
+ *   releases the file lock the first one held.
+ * - The plugin's unused p2p types (`NetworkConfig`, `Permissions`, ...) are not provided.
+ * @module
+ */
+import { resolve } from 'node:path';
+import { assertBytes, assertInt } from '../assert.js';
+import { Stronghold as CoreStronghold, type OpenOptions } from '../client/stronghold.js';
+import type { Client as CoreClient } from '../client/client.js';
+import { Location as CoreLocation, type Path } from '../engine/location.js';
+import { invalidArgument, isStrongholdError } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import { bip39Generate } from '../procedures/bip39-generate.js';
+import { bip39Recover } from '../procedures/bip39-recover.js';
+import { ed25519Sign } from '../procedures/ed25519-sign.js';
+import { publicKey } from '../procedures/public-key.js';
+import { slip10Derive } from '../procedures/slip10-derive.js';
+import { slip10Generate } from '../procedures/slip10-generate.js';
+import { tauriArgon2Key, type Argon2Implementation } from './tauri-kdf.js';
+
+export { argon2id, readOrCreateSalt, tauriArgon2Key, TAURI_ARGON2_PARAMS } from './tauri-kdf.js';
+
+/** The plugin's path and key types: a string, or bytes in any array-like form. */
+export type ClientPath = string | Iterable<number> | ArrayLike<number> | ArrayBuffer;
+export type VaultPath = ClientPath;
+export type RecordPath = ClientPath;
+export type StoreKey = ClientPath;
+type BytesDto = string | number[];
+
+/** A duration as Rust's `std::time::Duration` serializes it. */
+export interface Duration {
+  secs: number;
+  nanos: number;
+}
+
+/** How `load` turns a password into the 32-byte snapshot key: one of the plugin's two Builder set-ups. */
+export interface KeyDerivationOptions {
+  /** `Builder::new(|password| ...)`: must return exactly 32 bytes. */
+  passwordHash?: (password: string) => Uint8Array | number[] | Promise<Uint8Array | number[]>;
+  /** `Builder::with_argon2(saltPath)`: Argon2id with the application's salt file, created on first use. */
+  argon2?: { saltPath: string; implementation?: Argon2Implementation };
+}
+
+/** Options for `load`: the key derivation, and this library's snapshot options. */
+export interface LoadOptions extends KeyDerivationOptions, Pick<OpenOptions, 'workFactor' | 'maxWorkFactor' | 'onProgress' | 'provider'> {}
+
+let defaults: LoadOptions = {};
+
+/** Sets the options every `Stronghold.load` uses unless it passes its own: the Rust `Builder`, once at start-up. */
+export function configure(options: LoadOptions): void {
+  if (options.passwordHash === undefined && options.argon2 === undefined) throw invalidArgument('options', 'passwordHash or argon2: { saltPath }');
+  defaults = { ...options };
+}
+
+/** Open snapshots by absolute path, as the plugin's host keeps them; handles find their Stronghold here. */
+const instances = new Map<string, CoreStronghold>();
+
+function instance(path: string): CoreStronghold {
+  const sh = instances.get(path);
+  if (!sh) throw invalidArgument('snapshotPath', `a loaded Stronghold (${path} was unloaded or never loaded)`);
+  return sh;
+}
+
+function toBytesDto(v: ClientPath): BytesDto {
+  if (typeof v === 'string') return v;
+  return Array.from(v instanceof ArrayBuffer ? new Uint8Array(v) : (v as ArrayLike<number>));
+}
+
+/** A plugin path or key as this library's path: strings stay UTF-8 text, numbers must be bytes. */
+function toPath(v: unknown, field: string): Path {
+  if (typeof v === 'string' || v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (v !== null && typeof v === 'object' && (Symbol.iterator in v || 'length' in v)) {
+    const arr = Array.from(v as ArrayLike<number>);
+    if (arr.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) return Uint8Array.from(arr);
+    throw invalidArgument(field, 'bytes: every element an integer 0..255');
+  }
+  throw invalidArgument(field, 'a string, a byte array or an ArrayBuffer');
+}
+
+/** Secret bytes from `number[]` (the plugin's type) or a Uint8Array; always a fresh copy the caller wipes. */
+function toSecret(v: unknown, field: string): Uint8Array {
+  if (v instanceof Uint8Array) return Uint8Array.from(v);
+  if (Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) return Uint8Array.from(v as number[]);
+  throw invalidArgument(field, 'a number[] of bytes or a Uint8Array');
+}
+
+/** A record location: `Location.generic(vault, record)` or `Location.counter(vault, n)`, `{ type, payload }` as the plugin sends it. */
+export class Location {
+  type: string;
+  payload: Record<string, unknown>;
+
+  constructor(type: string, payload: Record<string, unknown>) {
+    this.type = type;
+    this.payload = payload;
+  }
+
+  static generic(vault: VaultPath, record: RecordPath): Location {
+    return new Location('Generic', { vault: toBytesDto(vault), record: toBytesDto(record) });
+  }
+
+  static counter(vault: VaultPath, counter: number): Location {
+    return new Location('Counter', { vault: toBytesDto(vault), counter });
+  }
+}
+
+function toCoreLocation(loc: unknown, field: string): CoreLocation {
+  const l = loc as { type?: unknown; payload?: Record<string, unknown> } | null;
+  if (l && typeof l === 'object' && l.payload && typeof l.payload === 'object') {
+    if (l.type === 'Generic') return CoreLocation.generic(toPath(l.payload.vault, `${field}.vault`), toPath(l.payload.record, `${field}.record`));
+    if (l.type === 'Counter') return CoreLocation.counter(toPath(l.payload.vault, `${field}.vault`), l.payload.counter as number);
+  }
+  throw invalidArgument(field, 'a Location (Location.generic or Location.counter)');
+}
+
+const EMPTY = (): Uint8Array => new Uint8Array(0);
+
+/** The procedures of a vault, as the plugin's `ProcedureExecutor`. Every method resolves to bytes (empty when the procedure returns nothing). */
+class ProcedureExecutor {
+  protected readonly snapshotPath: string;
+  protected readonly clientName: BytesDto;
+
+  constructor(snapshotPath: string, client: BytesDto) {
+    this.snapshotPath = snapshotPath;
+    this.clientName = client;
+  }
+
+  protected coreClient(): CoreClient {
+    return resolveClient(this.snapshotPath, this.clientName);
+  }
+
+  /** Stores `sizeBytes` (default 64) random bytes at `outputLocation`. */
+  async generateSLIP10Seed(outputLocation: Location, sizeBytes?: number): Promise<Uint8Array> {
+    await this.coreClient().execute(slip10Generate({ output: toCoreLocation(outputLocation, 'outputLocation'), ...(sizeBytes === undefined ? {} : { sizeBytes }) }));
+    return EMPTY();
+  }
+
+  /** SLIP-10 Ed25519 derivation along `chain` (hardened indices); stores `sk || cc`, returns the 32-byte chain code. */
+  async deriveSLIP10(chain: (number | string)[], source: 'Seed' | 'Key', sourceLocation: Location, outputLocation: Location): Promise<Uint8Array> {
+    const from = toCoreLocation(sourceLocation, 'sourceLocation');
+    if (source !== 'Seed' && source !== 'Key') throw invalidArgument('source', '"Seed" or "Key"');
+    return this.coreClient().execute(slip10Derive({
+      curve: 'ed25519', chain, input: source === 'Seed' ? { seed: from } : { key: from }, output: toCoreLocation(outputLocation, 'outputLocation'),
+    }));
+  }
+
+  /** Stores the BIP-39 seed of `mnemonic` (validated) at `outputLocation`. */
+  async recoverBIP39(mnemonic: string | Uint8Array, outputLocation: Location, passphrase?: string | Uint8Array): Promise<Uint8Array> {
+    await this.coreClient().execute(bip39Recover({ mnemonic, output: toCoreLocation(outputLocation, 'outputLocation'), ...(passphrase === undefined ? {} : { passphrase }) }));
+    return EMPTY();
+  }
+
+  /** Generates a 24-word English mnemonic, stores its seed at `outputLocation`, resolves to the mnemonic as UTF-8 bytes. */
+  async generateBIP39(outputLocation: Location, passphrase?: string | Uint8Array): Promise<Uint8Array> {
+    return this.coreClient().execute(bip39Generate({ output: toCoreLocation(outputLocation, 'outputLocation'), ...(passphrase === undefined ? {} : { passphrase }) }));
+  }
+
+  /** The 32-byte Ed25519 public key of the key at `privateKeyLocation`. */
+  async getEd25519PublicKey(privateKeyLocation: Location): Promise<Uint8Array> {
+    return this.coreClient().execute(publicKey({ keyType: 'ed25519', privateKey: toCoreLocation(privateKeyLocation, 'privateKeyLocation') }));
+  }
+
+  /** Signs `msg` (a string is signed as its UTF-8 bytes, as the plugin does; bytes as they are). */
+  async signEd25519(privateKeyLocation: Location, msg: string | Uint8Array): Promise<Uint8Array> {
+    const bytes = typeof msg === 'string' ? new TextEncoder().encode(msg) : assertBytes(msg, { field: 'msg' });
+    return this.coreClient().execute(ed25519Sign({ privateKey: toCoreLocation(privateKeyLocation, 'privateKeyLocation'), msg: bytes }));
+  }
+}
+
+function resolveClient(snapshotPath: string, name: BytesDto): CoreClient {
+  const sh = instance(snapshotPath);
+  const path = toPath(name, 'client');
+  try {
+    return sh.getClient(path);
+  } catch (e) {
+    if (!isStrongholdError(e, 'ClientNotFound')) throw e;
+    return sh.loadClient(path);
+  }
+}
+
+/** A client of a loaded snapshot. Handles are cheap; every call finds the client by snapshot path and name. */
+export class Client {
+  path: string;
+  name: BytesDto;
+
+  constructor(path: string, name: ClientPath) {
+    this.path = path;
+    this.name = toBytesDto(name);
+  }
+
+  getVault(name: VaultPath): Vault {
+    return new Vault(this.path, this.name, name);
+  }
+
+  getStore(): Store {
+    return new Store(this.path, this.name);
+  }
+}
+
+/** The client's persisted key/value store (readable: for non-secret data). */
+export class Store {
+  path: string;
+  client: BytesDto;
+
+  constructor(path: string, client: BytesDto) {
+    this.path = path;
+    this.client = client;
+  }
+
+  #store() {
+    return resolveClient(this.path, this.client).store;
+  }
+
+  async get(key: StoreKey): Promise<Uint8Array | null> {
+    return this.#store().get(toPath(key, 'key'));
+  }
+
+  /** Inserts `value`; with `lifetime` the entry expires after that long. */
+  async insert(key: StoreKey, value: number[] | Uint8Array, lifetime?: Duration): Promise<void> {
+    const bytes = toSecret(value, 'value');
+    try {
+      this.#store().insert(toPath(key, 'key'), bytes, lifetime === undefined ? undefined : { ttlMs: durationMs(lifetime) });
+    } finally {
+      wipe(bytes);
+    }
+  }
+
+  async remove(key: StoreKey): Promise<Uint8Array | null> {
+    return this.#store().delete(toPath(key, 'key'));
+  }
+}
+
+function durationMs(d: Duration): number {
+  const secs = assertInt(d?.secs, { field: 'lifetime.secs', min: 0 });
+  const nanos = assertInt(d?.nanos, { field: 'lifetime.nanos', min: 0, max: 999_999_999 });
+  return Math.max(1, secs * 1000 + Math.ceil(nanos / 1e6));
+}
+
+/** A vault: write-only records, used through the procedures. */
+export class Vault extends ProcedureExecutor {
+  path: string;
+  client: BytesDto;
+  name: BytesDto;
+
+  constructor(path: string, client: ClientPath, name: VaultPath) {
+    super(path, toBytesDto(client));
+    this.path = path;
+    this.client = toBytesDto(client);
+    this.name = toBytesDto(name);
+  }
+
+  /** Writes `secret` to record `recordPath` of this vault. A Uint8Array argument is left for the caller to wipe. */
+  async insert(recordPath: RecordPath, secret: number[] | Uint8Array): Promise<void> {
+    const bytes = toSecret(secret, 'secret');
+    try {
+      this.coreClient().writeSecret(CoreLocation.generic(toPath(this.name, 'vault'), toPath(recordPath, 'recordPath')), bytes);
+    } finally {
+      wipe(bytes);
+    }
+  }
+
+  /** Removes the record `location` names, in this vault (as the plugin: the location's vault is ignored). */
+  async remove(location: Location): Promise<void> {
+    const payload = (location as { payload?: Record<string, unknown> } | null)?.payload;
+    const vault = toPath(this.name, 'vault');
+    const loc = (location as { type?: unknown })?.type === 'Counter'
+      ? CoreLocation.counter(vault, payload?.counter as number)
+      : CoreLocation.generic(vault, toPath(payload?.record, 'location.record'));
+    this.coreClient().deleteSecret(loc);
+  }
+}
+
+/** An open snapshot file. */
+export class Stronghold {
+  path: string;
+
+  private constructor(path: string) {
+    this.path = path;
+  }
+
+  /**
+   * Opens the snapshot at `path` with `password` hashed as configured, or starts an empty one (nothing is written
+   * until `save`). `options` (an addition) override those of `configure` field by field.
+   * @throws StrongholdError `InvalidArgument` (no key derivation configured, or a hash that is not 32 bytes),
+   *   `WrongPassword`, `SnapshotLocked`, and the other errors of the core `Stronghold.open`
+   */
+  static async load(path: string, password: string, options: LoadOptions = {}): Promise<Stronghold> {
+    if (typeof path !== 'string' || path.length === 0) throw invalidArgument('path', 'a non-empty file path');
+    if (typeof password !== 'string') throw invalidArgument('password', 'a string');
+    const o: LoadOptions = { ...defaults, ...options };
+    const key = await deriveKey(password, o);
+    const abs = resolve(path);
+    const previous = instances.get(abs);
+    if (previous) {
+      instances.delete(abs);
+      await previous.close();
+    }
+    try {
+      const sh = await CoreStronghold.open(abs, { key }, {
+        create: true,
+        ...(o.workFactor === undefined ? {} : { workFactor: o.workFactor }),
+        ...(o.maxWorkFactor === undefined ? {} : { maxWorkFactor: o.maxWorkFactor }),
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        ...(o.provider ? { provider: o.provider } : {}),
+      });
+      instances.set(abs, sh);
+    } finally {
+      wipe(key);
+    }
+    return new Stronghold(abs);
+  }
+
+  /** Saves, then forgets this snapshot (its handles stop working). If the save fails the instance stays loaded. */
+  async unload(): Promise<void> {
+    const sh = instance(this.path);
+    await sh.save();
+    instances.delete(this.path);
+    await sh.close();
+  }
+
+  /** Makes a client of the snapshot usable. */
+  async loadClient(client: ClientPath): Promise<Client> {
+    const sh = instance(this.path);
+    try {
+      sh.loadClient(toPath(toBytesDto(client), 'client'));
+    } catch (e) {
+      if (!isStrongholdError(e, 'ClientAlreadyLoaded')) throw e;
+    }
+    return new Client(this.path, client);
+  }
+
+  /** Creates an empty client. */
+  async createClient(client: ClientPath): Promise<Client> {
+    instance(this.path).createClient(toPath(toBytesDto(client), 'client'));
+    return new Client(this.path, client);
+  }
+
+  /** Writes the snapshot file atomically. */
+  async save(): Promise<void> {
+    await instance(this.path).save();
+  }
+}
+
+async function deriveKey(password: string, o: KeyDerivationOptions): Promise<Uint8Array> {
+  if (o.passwordHash !== undefined) {
+    if (typeof o.passwordHash !== 'function') throw invalidArgument('passwordHash', 'a function (password) => 32 bytes');
+    const out = await o.passwordHash(password);
+    const key = toSecret(out, 'passwordHash');
+    if (out instanceof Uint8Array) wipe(out);
+    if (key.length !== 32) {
+      wipe(key);
+      throw invalidArgument('passwordHash', `32 bytes (the snapshot key), got ${key.length}`);
+    }
+    return key;
+  }
+  if (o.argon2 !== undefined) return tauriArgon2Key(password, o.argon2.saltPath, o.argon2.implementation);
+  throw invalidArgument('passwordHash', 'a key derivation: configure({ argon2: { saltPath } }) or configure({ passwordHash }), as the plugin\'s Builder requires');
+}
