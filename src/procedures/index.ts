@@ -27,7 +27,7 @@ export { generateKey, GenerateKey, type GenerateKeyInput } from './generate-key.
 export { getEvmAddress, GetEvmAddress, type GetEvmAddressInput } from './get-evm-address.js';
 export { hkdf, Hkdf, type HkdfInput } from './hkdf.js';
 export { hmac, Hmac, type HmacInput } from './hmac.js';
-export { MAX_CHAIN_LENGTH, parseChain, parseProcedure, resultToJSON } from './json.js';
+export { MAX_CHAIN_LENGTH, parseChain, parseProcedure, procedureToJSON, resultToJSON } from './json.js';
 export { pbkdf2Hmac, Pbkdf2Hmac, type Pbkdf2HmacInput } from './pbkdf2-hmac.js';
 export { decodePolicy, LEGACY_POLICY, POLICY_PROCEDURES, type PolicyRequest, type ProcedureName } from './policy.js';
 export { publicKey, PublicKey, type PublicKeyInput } from './public-key.js';

@@ -5,6 +5,8 @@
  * every error names the procedure and the field.
  * @module
  */
+import { toHex } from '../assert.js';
+import { Location } from '../engine/location.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import { PROCEDURE_BY_TYPE } from './registry.js';
 import type { ProcedureCall } from './types.js';
@@ -46,4 +48,40 @@ export function parseChain(json: unknown): ProcedureCall[] {
 /** The JSON form of a call's output: hex for bytes, the mnemonic as a string, null for nothing. */
 export function resultToJSON(call: ProcedureCall, output: unknown): unknown {
   return call.procedure.outputToJSON(output);
+}
+
+/** Byte fields whose JSON form is text, not hex: paths and BIP-39 strings. */
+const TEXT_FIELDS = new Set(['vault', 'mnemonic', 'passphrase']);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function text(bytes: Uint8Array, field: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw invalidArgument(field, 'UTF-8 bytes: the JSON form carries paths and BIP-39 text as strings');
+  }
+}
+
+function valueToJSON(value: unknown, field: string): unknown {
+  if (value instanceof Location) {
+    const vault = text(value.vaultPath, `${field}.vault`);
+    return value.recordPath ? { vault, record: text(value.recordPath, `${field}.record`) } : { vault, counter: value.counter };
+  }
+  if (value instanceof Uint8Array) return TEXT_FIELDS.has(field.split('.').pop()!) ? text(value, field) : toHex(value);
+  if (Array.isArray(value)) return value.map((v, i) => valueToJSON(v, `${field}[${i}]`));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = valueToJSON(v, field ? `${field}.${k}` : k);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The JSON form of a call, as `parseProcedure` reads it (for sending a call to a remote peer or logging it).
+ * SLIP-10 chains come out as raw uint32 numbers. WriteVault data and Pbkdf2Hmac passwords come out as hex: the
+ * JSON form of such a call is itself a secret.
+ */
+export function procedureToJSON(call: ProcedureCall): Record<string, unknown> {
+  return { type: call.procedure.type, ...(valueToJSON(call.input, '') as Record<string, unknown>) };
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { parseChain, parseProcedure, resultToJSON } from '../../src/procedures/json.js';
+import { parseChain, parseProcedure, procedureToJSON, resultToJSON } from '../../src/procedures/json.js';
 import { PROCEDURES } from '../../src/procedures/registry.js';
 import { harness, nodeHmac, PROVIDERS } from './helpers.js';
 
@@ -47,6 +47,21 @@ describe('JSON form', () => {
       });
     });
   }
+
+  test('procedureToJSON inverts parseProcedure for every example (and the policy example)', () => {
+    for (const json of [...catalogue, ...blocks(doc.slice(doc.indexOf('## Usage policies')))]) {
+      const call = parseProcedure(json);
+      const again = parseProcedure(JSON.parse(JSON.stringify(procedureToJSON(call))));
+      assert.equal(again.procedure, call.procedure);
+      assert.deepEqual(again.input, call.input, (json as { type: string }).type);
+    }
+  });
+
+  test('procedureToJSON refuses a path that is not UTF-8', () => {
+    const call = parseProcedure({ type: 'GarbageCollect', vault: 'v' });
+    const bytes = { ...call, input: { vault: Uint8Array.of(0xff) } };
+    assert.throws(() => procedureToJSON(bytes), (e: any) => e.code === 'InvalidArgument' && e.details.field === 'vault');
+  });
 
   test('the policy example parses', () => {
     const [example] = blocks(doc.slice(doc.indexOf('## Usage policies')));
