@@ -1,0 +1,149 @@
+/**
+ * Procedure calls on the zone wire. A call travels in the JSON form of docs/procedures.md (`type` plus the
+ * procedure's camelCase fields, locations as `{vault, record}` / `{vault, counter}`, enums as strings), except
+ * that byte values are attachments (`{"$b": index}`) instead of hex: a message, a mnemonic given as bytes or
+ * WriteVault data would otherwise become a JavaScript string, which nothing can wipe. The zone rebuilds each
+ * call through the procedure's own builder, so it validates exactly what a caller's builder validates.
+ *
+ * A request may instead carry calls in the plain JSON form (hex strings), as the command line and remote
+ * peers send them; those go through `parseChain` unchanged.
+ * @module
+ */
+import { describePath } from '../assert.js';
+import { vaultId } from '../engine/ids.js';
+import { Location } from '../engine/location.js';
+import { invalidArgument, StrongholdError } from '../errors.js';
+import { aeadDecrypt } from '../procedures/aead-decrypt.js';
+import { aeadEncrypt } from '../procedures/aead-encrypt.js';
+import { aesKeyWrapDecrypt } from '../procedures/aes-key-wrap-decrypt.js';
+import { aesKeyWrapEncrypt } from '../procedures/aes-key-wrap-encrypt.js';
+import { bip39Generate } from '../procedures/bip39-generate.js';
+import { bip39Recover } from '../procedures/bip39-recover.js';
+import { concatKdf } from '../procedures/concat-kdf.js';
+import { concatSecret } from '../procedures/concat-secret.js';
+import { copyRecord } from '../procedures/copy-record.js';
+import { ed25519Sign } from '../procedures/ed25519-sign.js';
+import { garbageCollect } from '../procedures/garbage-collect.js';
+import { generateKey } from '../procedures/generate-key.js';
+import { getEvmAddress } from '../procedures/get-evm-address.js';
+import { hkdf } from '../procedures/hkdf.js';
+import { hmac } from '../procedures/hmac.js';
+import { MAX_CHAIN_LENGTH, parseChain } from '../procedures/json.js';
+import { pbkdf2Hmac } from '../procedures/pbkdf2-hmac.js';
+import { publicKey } from '../procedures/public-key.js';
+import { PROCEDURE_BY_TYPE } from '../procedures/registry.js';
+import { revokeData } from '../procedures/revoke-data.js';
+import { secp256k1EcdsaSign } from '../procedures/secp256k1-ecdsa-sign.js';
+import { slip10Derive } from '../procedures/slip10-derive.js';
+import { slip10Generate } from '../procedures/slip10-generate.js';
+import type { ProcedureCall } from '../procedures/types.js';
+import { writeVault } from '../procedures/write-vault.js';
+import { x25519DiffieHellman } from '../procedures/x25519-diffie-hellman.js';
+
+type Builder = (input: never) => ProcedureCall;
+
+/** The typed builder of every catalogue procedure, by JSON type. */
+const BUILDERS: ReadonlyMap<string, Builder> = new Map<string, Builder>([
+  ['WriteVault', writeVault], ['RevokeData', revokeData], ['GarbageCollect', garbageCollect], ['CopyRecord', copyRecord],
+  ['Slip10Generate', slip10Generate], ['Slip10Derive', slip10Derive], ['BIP39Generate', bip39Generate], ['BIP39Recover', bip39Recover],
+  ['GenerateKey', generateKey], ['PublicKey', publicKey], ['GetEvmAddress', getEvmAddress], ['Ed25519Sign', ed25519Sign],
+  ['Secp256k1EcdsaSign', secp256k1EcdsaSign], ['X25519DiffieHellman', x25519DiffieHellman], ['Hmac', hmac], ['Hkdf', hkdf],
+  ['Pbkdf2Hmac', pbkdf2Hmac], ['ConcatKdf', concatKdf], ['AeadEncrypt', aeadEncrypt], ['AeadDecrypt', aeadDecrypt],
+  ['AesKeyWrapEncrypt', aesKeyWrapEncrypt], ['AesKeyWrapDecrypt', aesKeyWrapDecrypt], ['ConcatSecret', concatSecret],
+]);
+
+if (BUILDERS.size !== PROCEDURE_BY_TYPE.size || [...PROCEDURE_BY_TYPE.keys()].some((t) => !BUILDERS.has(t))) {
+  throw new Error('zone call builders and the procedure registry differ');
+}
+
+/** How deep a call's input may nest on the wire (the deepest catalogue input is 3). */
+const MAX_DEPTH = 8;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A path as text when it round-trips through UTF-8 (paths are not secret), else as an attachment. */
+function encodePath(path: Uint8Array, attach: (b: Uint8Array) => number): unknown {
+  try {
+    const text = strictUtf8.decode(path);
+    if (Buffer.from(text, 'utf8').equals(path)) return text;
+  } catch {
+    // not UTF-8: send the bytes
+  }
+  return { $b: attach(path) };
+}
+
+function encodeValue(v: unknown, attach: (b: Uint8Array) => number, depth: number): unknown {
+  if (depth > MAX_DEPTH) throw invalidArgument('calls', 'procedure inputs nested at most 8 deep');
+  if (v instanceof Uint8Array) return { $b: attach(v) };
+  if (v instanceof Location) {
+    const vault = encodePath(v.vaultPath, attach);
+    return v.recordPath ? { vault, record: encodePath(v.recordPath, attach) } : { vault, counter: v.counter };
+  }
+  if (Array.isArray(v)) return v.map((x) => encodeValue(x, attach, depth + 1));
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = encodeValue(x, attach, depth + 1);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * A call in the wire form. Byte values (not copied) are appended to `blobs`; the caller wipes its copy of the
+ * envelope, not these.
+ */
+export function encodeCall(call: ProcedureCall, blobs: Uint8Array[]): Record<string, unknown> {
+  const attach = (b: Uint8Array): number => blobs.push(b) - 1;
+  return { type: call.procedure.type, ...(encodeValue(call.input, attach, 0) as Record<string, unknown>) };
+}
+
+function decodeValue(v: unknown, blobs: readonly Uint8Array[], depth: number): unknown {
+  if (depth > MAX_DEPTH) throw invalidArgument('calls', 'procedure inputs nested at most 8 deep');
+  if (Array.isArray(v)) return v.map((x) => decodeValue(x, blobs, depth + 1));
+  if (typeof v === 'object' && v !== null) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === '$b') {
+      const i = (v as { $b: unknown }).$b;
+      if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= blobs.length) throw invalidArgument('$b', 'an attachment index');
+      return blobs[i];
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[k] = decodeValue((v as Record<string, unknown>)[k], blobs, depth + 1);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * Calls from the wire form: each through its procedure's builder (byte fields are views into `blobs`).
+ * @throws StrongholdError `InvalidArgument` naming `[i].field`, or `UnknownProcedure`
+ */
+export function decodeCalls(json: unknown, blobs: readonly Uint8Array[]): ProcedureCall[] {
+  if (!Array.isArray(json)) throw invalidArgument('calls', 'an array of procedure objects');
+  if (json.length > MAX_CHAIN_LENGTH) throw invalidArgument('calls', `at most ${MAX_CHAIN_LENGTH} procedures, got ${json.length}`);
+  return json.map((item: unknown, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidArgument(`[${i}]`, 'a procedure object');
+    const { type, ...fields } = item as Record<string, unknown>;
+    const build = typeof type === 'string' ? BUILDERS.get(type) : undefined;
+    if (!build) {
+      const shown = typeof type === 'string' ? type.slice(0, 64) : String(typeof type);
+      throw new StrongholdError('UnknownProcedure', `unknown procedure type "${shown}"`, { procedure: shown });
+    }
+    return build(decodeValue(fields, blobs, 0) as never);
+  });
+}
+
+/** Calls in the plain JSON form (hex bytes), as the command line and remote peers send them. */
+export function decodeJsonCalls(json: unknown): ProcedureCall[] {
+  return parseChain(json);
+}
+
+/** Every vault a chain reads, writes, revokes in or collects, as VaultId hex → its path text. */
+export function touchedVaults(calls: readonly ProcedureCall[]): Map<string, string> {
+  const vaults = new Map<string, string>();
+  for (const c of calls) {
+    const { inputs, outputs, vaults: paths } = c.procedure.locations(c.input);
+    for (const loc of [...inputs, ...outputs]) vaults.set(loc.vaultKey, loc.vault);
+    for (const p of paths) vaults.set(Buffer.from(vaultId(p)).toString('hex'), describePath(p));
+  }
+  return vaults;
+}

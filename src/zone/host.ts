@@ -1,0 +1,352 @@
+/**
+ * `ZoneRunner`: runs procedure chains in the secure zone, a child process (worker.ts) started from the
+ * compiled JavaScript with Node's permission model: no file-system writes, reads only of the code it loads,
+ * no child processes, no worker threads, native addons only because sodium-native needs them, and no core
+ * dumps where `prlimit` is available.
+ *
+ * One chain is one request. The host sends the calls (the JSON form with byte fields as attachments,
+ * calls.ts) with every vault the chain touches, as sealed records plus their vault keys (`exportSubset`,
+ * bincode); the zone replies with the outputs and the records that changed or disappeared, which the host
+ * merges back (`mergeSubset({ replace: true })`, `removeRecords`). The host's vault changes only when a
+ * reply arrives, so a zone that dies or times out loses nothing.
+ *
+ * Requests run one at a time in call order: each needs the state its predecessor left. When the zone dies,
+ * every pending request fails with `ZoneCrashed` and the next one starts a new zone.
+ * @module
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProcedureRunner } from '../client/client.js';
+import type { ClientDb } from '../engine/db.js';
+import { invalidArgument, StrongholdError } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import type { ProcedureCall } from '../procedures/types.js';
+import { decodeState, encodeState } from '../snapshot/bincode.js';
+import { encodeCall, touchedVaults } from './calls.js';
+import {
+  decodeEnvelope, encodeEnvelope, EphemeralKey, isZoneHello, ZONE_PROTOCOL_VERSION, type SealedChannel, type TestHook,
+} from './protocol.js';
+
+export interface ZoneOptions {
+  /** Milliseconds one request may take before the zone is stopped and the request fails with Timeout. Default 60 s. */
+  timeoutMs?: number;
+  /** Milliseconds the zone may take to start and finish the key agreement. Default 15 s. */
+  startTimeoutMs?: number;
+  /** The compiled worker; by default `dist/zone/worker.js` of this package. */
+  workerPath?: string;
+  /** Disable core dumps of the zone with `prlimit --core=0` when it exists. Default true. */
+  noCoreDumps?: boolean;
+}
+
+/** What a test hook did in the zone (test builds only; see worker.ts). */
+export interface HookOutcome {
+  threw: boolean;
+  code: string | null;
+  permission: string | null;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_START_TIMEOUT_MS = 15_000;
+const PRLIMIT = '/usr/bin/prlimit';
+
+/** The compiled worker next to this module, or, when this module runs from src/ (tests), the one in dist/. */
+export function defaultWorkerPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'worker.js');
+  if (existsSync(beside)) return beside;
+  return join(here, '..', '..', 'dist', 'zone', 'worker.js');
+}
+
+/** The permission-model flags: reads of the zone's code and its dependencies only; addons for sodium-native. */
+export function zoneNodeFlags(workerPath: string): string[] {
+  const dist = realpathSync(dirname(dirname(workerPath)));
+  const pkg = dirname(dist);
+  const sodiumPath = realpathSync(createRequire(import.meta.url).resolve('sodium-native'));
+  const marker = `${sep}node_modules${sep}`;
+  const modules = sodiumPath.slice(0, sodiumPath.lastIndexOf(marker) + marker.length - 1);
+  const reads = [dist, modules, join(pkg, 'package.json'), '/etc/alpine-release'];
+  return ['--permission', '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings'];
+}
+
+interface Pending {
+  resolve: (env: { msg: Record<string, unknown>; blobs: Uint8Array[]; plain: Uint8Array }) => void;
+  reject: (e: unknown) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** One running zone process and its channel. */
+class Zone {
+  readonly child: ChildProcess;
+  channel: SealedChannel | null = null;
+  readonly pending = new Map<number, Pending>();
+  #ready: Promise<void>;
+  #dead: StrongholdError | null = null;
+  #nextId = 1;
+
+  constructor(workerPath: string, options: ZoneOptions, onExit: (zone: Zone) => void) {
+    const key = EphemeralKey.generate();
+    const flags = zoneNodeFlags(workerPath);
+    const wrap = options.noCoreDumps !== false && existsSync(PRLIMIT);
+    const env: NodeJS.ProcessEnv = {};
+    if (process.env.STRONGHOLD_ZONE_TEST_HOOKS === '1') env.STRONGHOLD_ZONE_TEST_HOOKS = '1';
+    this.child = fork(workerPath, [Buffer.from(key.publicKey).toString('hex')], {
+      execPath: wrap ? PRLIMIT : process.execPath,
+      execArgv: wrap ? ['--core=0', process.execPath, ...flags] : flags,
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      env,
+    });
+    const startMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.#ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new StrongholdError('Timeout', `the zone did not start within ${startMs} ms`, { operation: 'zone start', ms: startMs }));
+        this.kill();
+      }, startMs);
+      const fail = (e: StrongholdError): void => {
+        clearTimeout(timer);
+        key.destroy();
+        reject(e);
+      };
+      this.child.once('error', () => fail(this.#crashed(null, null)));
+      this.child.on('exit', (code, signal) => {
+        const err = this.#dead ?? this.#crashed(code, signal);
+        this.#dead = err;
+        fail(err);
+        for (const p of this.pending.values()) (clearTimeout(p.timer), p.reject(err));
+        this.pending.clear();
+        this.channel?.destroy();
+        onExit(this);
+      });
+      this.child.on('message', (m: unknown) => {
+        if (this.channel === null) {
+          if (!isZoneHello(m) || m.v !== ZONE_PROTOCOL_VERSION) return this.#protocolFailure('bad hello');
+          try {
+            this.channel = key.channel('host', Buffer.from(m.pub, 'hex'));
+          } catch {
+            return this.#protocolFailure('bad zone key');
+          }
+          return;
+        }
+        let plain: Uint8Array;
+        try {
+          plain = this.channel.open(m);
+        } catch {
+          return this.#protocolFailure('a zone frame failed to open');
+        }
+        let env: { msg: Record<string, unknown>; blobs: Uint8Array[] };
+        try {
+          env = decodeEnvelope(plain);
+        } catch {
+          wipe(plain);
+          return this.#protocolFailure('a zone envelope is malformed');
+        }
+        if (env.msg.t === 'ready') {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        const p = typeof env.msg.id === 'number' ? this.pending.get(env.msg.id) : undefined;
+        if (!p) {
+          wipe(plain);
+          return this.#protocolFailure('a zone reply answers no request');
+        }
+        this.pending.delete(env.msg.id as number);
+        clearTimeout(p.timer);
+        p.resolve({ ...env, plain });
+      });
+    });
+    this.#ready.catch(() => {});
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  #crashed(code: number | null, signal: NodeJS.Signals | null): StrongholdError<'ZoneCrashed'> {
+    const details: { signal?: string; exitCode?: number } = {};
+    if (signal) details.signal = signal;
+    if (code !== null) details.exitCode = code;
+    return new StrongholdError('ZoneCrashed', `the secure zone stopped (${signal ?? `exit code ${code}`}); the next request starts a new zone`, details);
+  }
+
+  /** A frame that does not open means the channel cannot be trusted: stop the zone (pending requests fail). */
+  #protocolFailure(reason: string): void {
+    this.#dead ??= new StrongholdError('ProtocolError', `zone channel: ${reason}`, { reason });
+    this.kill();
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  /** Sends one sealed request and resolves with the reply envelope (the caller wipes `plain`). */
+  request(msg: Record<string, unknown>, blobs: Uint8Array[], timeoutMs: number): Promise<{ msg: Record<string, unknown>; blobs: Uint8Array[]; plain: Uint8Array }> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    const plain = encodeEnvelope({ ...msg, id }, blobs);
+    let frame: Uint8Array;
+    try {
+      frame = this.channel!.seal(plain);
+    } finally {
+      wipe(plain);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new StrongholdError('Timeout', `a zone request took longer than ${timeoutMs} ms; the zone was stopped`, { operation: 'zone request', ms: timeoutMs }));
+        this.kill();
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.child.send(frame, (err) => {
+        if (err) this.kill();
+      });
+    });
+  }
+}
+
+/**
+ * Runs chains in the secure zone process. Implements `ProcedureRunner`: the effect on the host's `ClientDb`
+ * is the one `runChain` would have had inline.
+ */
+export class ZoneRunner implements ProcedureRunner {
+  readonly #options: ZoneOptions;
+  readonly #workerPath: string;
+  #zone: Zone | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: ZoneOptions = {}) {
+    this.#options = options;
+    this.#workerPath = options.workerPath ?? defaultWorkerPath();
+  }
+
+  /** The zone's process id, once started (for tests that inspect or kill it). */
+  get pid(): number | undefined {
+    return this.#zone?.pid;
+  }
+
+  /** Starts the zone now instead of at the first request. */
+  async start(): Promise<void> {
+    await this.#ensure();
+  }
+
+  async #ensure(): Promise<Zone> {
+    if (this.#closed) throw invalidArgument('zone', 'an open runner (it was closed)');
+    if (!this.#zone) {
+      if (!existsSync(this.#workerPath)) throw invalidArgument('workerPath', `the compiled zone worker (run the build; looked for ${this.#workerPath})`);
+      const zone = new Zone(this.#workerPath, this.#options, (z) => {
+        if (this.#zone === z) this.#zone = null;
+      });
+      this.#zone = zone;
+    }
+    const zone = this.#zone;
+    await zone.ready();
+    return zone;
+  }
+
+  /** Queues `fn` after every earlier request, so each sees the state its predecessors left. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(fn, fn);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
+    if (!Array.isArray(calls)) return Promise.reject(invalidArgument('calls', 'an array of procedure calls'));
+    for (const [i, c] of calls.entries()) {
+      if (typeof c?.procedure?.run !== 'function') return Promise.reject(invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure'));
+    }
+    return this.#serial(() => this.#run(db, calls));
+  }
+
+  async #run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
+    const zone = await this.#ensure();
+    const selection = new Map<string, null>([...touchedVaults(calls).keys()].map((v) => [v, null]));
+    const subset = db.exportSubset(selection);
+    let state: Uint8Array;
+    try {
+      state = encodeState({ clients: [subset] });
+    } finally {
+      for (const k of subset.keystore) wipe(k.key);
+      for (const v of subset.vaults) wipe(v.key);
+    }
+    const blobs: Uint8Array[] = [state];
+    let reply: Awaited<ReturnType<Zone['request']>>;
+    try {
+      const wire = calls.map((c) => encodeCall(c, blobs));
+      reply = await zone.request({ t: 'run', form: 'bytes', calls: wire, state: 0 }, blobs, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    } finally {
+      wipe(state);
+    }
+    try {
+      return this.#apply(db, reply.msg, reply.blobs);
+    } finally {
+      wipe(reply.plain);
+    }
+  }
+
+  /** Merges the zone's changes into `db`, then returns the outputs (copied out of the reply) or throws its error. */
+  #apply(db: ClientDb, msg: Record<string, unknown>, blobs: Uint8Array[]): unknown[] {
+    const bad = (reason: string): StrongholdError => new StrongholdError('ProtocolError', `zone reply: ${reason}`, { reason });
+    if (msg.t !== 'result') throw bad('not a result');
+    if (typeof msg.changes === 'number') {
+      const changes = blobs[msg.changes];
+      if (!changes) throw bad('missing changes');
+      const state = decodeState(changes);
+      if (state.clients.length !== 1) throw bad('changes must hold one client');
+      db.mergeSubset(state.clients[0]!, { replace: true });
+    }
+    if (Array.isArray(msg.removed) && msg.removed.length > 0) {
+      const ids = msg.removed.map((r: unknown) => {
+        if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'string' && /^[0-9a-f]{48}$/.test(x))) throw bad('malformed removed id');
+        return { vaultId: Buffer.from(r[0] as string, 'hex'), recordId: Buffer.from(r[1] as string, 'hex') };
+      });
+      db.removeRecords(ids);
+    }
+    if (msg.ok !== true) throw StrongholdError.fromJSON(msg.error);
+    if (!Array.isArray(msg.outputs)) throw bad('missing outputs');
+    return msg.outputs.map((i: unknown) => {
+      if (i === null) return undefined;
+      const b = typeof i === 'number' ? blobs[i] : undefined;
+      if (!b) throw bad('output index out of range');
+      return Uint8Array.from(b);
+    });
+  }
+
+  /**
+   * Runs a test hook inside the zone (only when the zone was started with STRONGHOLD_ZONE_TEST_HOOKS=1;
+   * otherwise the zone answers ProtocolError). For the zone's own tests.
+   */
+  testHook(name: TestHook): Promise<HookOutcome> {
+    return this.#serial(async () => {
+      const zone = await this.#ensure();
+      const reply = await zone.request({ t: 'hook', name }, [], this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      wipe(reply.plain);
+      if (reply.msg.t === 'hook') return reply.msg.outcome as HookOutcome;
+      throw StrongholdError.fromJSON(reply.msg.error);
+    });
+  }
+
+  /** Stops the zone; later requests fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const zone = this.#zone;
+    this.#zone = null;
+    if (!zone) return;
+    const exited = new Promise<void>((resolve) => {
+      if (zone.child.exitCode !== null || zone.child.signalCode !== null) resolve();
+      else zone.child.once('exit', () => resolve());
+    });
+    if (zone.child.connected) zone.child.disconnect();
+    const timer = setTimeout(() => zone.kill(), 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The secure zone: a long-lived child process, started by `ZoneRunner` under Node's permission model, that
+ * runs procedure chains. For each request it builds a `ClientDb` from the sealed records and vault keys it
+ * received, runs the chain with the native provider (secrets open only inside the engine's guarded use gate),
+ * sends back the outputs and the records that changed, and wipes the database, the request and the reply.
+ *
+ * Start: `worker.js <host public key hex>`; the zone answers with its own public key in clear (the hello) and
+ * then speaks only sealed frames (protocol.ts). A frame that fails to open ends the process: the channel
+ * has no way back to a trusted state.
+ * @module
+ */
+import { ClientDb } from '../engine/db.js';
+import { runChain } from '../client/chain.js';
+import { nativeProvider } from '../crypto/native.js';
+import { isStrongholdError, StrongholdError, type StrongholdErrorJSON } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import { sodium } from '../memory/sodium.js';
+import { decodeState, encodeState } from '../snapshot/bincode.js';
+import type { ClientState } from '../snapshot/state.js';
+import { decodeCalls, decodeJsonCalls } from './calls.js';
+import { decodeEnvelope, encodeEnvelope, EphemeralKey, TEST_HOOKS, ZONE_PROTOCOL_VERSION, type SealedChannel, type TestHook } from './protocol.js';
+
+/** Exit codes the host reports in ZoneCrashed.details.exitCode. */
+export const ZONE_EXIT = { badStart: 2, badFrame: 3 } as const;
+
+const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+const hooksEnabled = process.env.STRONGHOLD_ZONE_TEST_HOOKS === '1';
+
+interface Reply {
+  msg: Record<string, unknown>;
+  blobs: Uint8Array[];
+}
+
+function errorJSON(e: unknown): StrongholdErrorJSON {
+  if (isStrongholdError(e)) return { code: e.code, message: e.message, details: e.details };
+  const reason = e instanceof Error ? e.name : 'unknown error';
+  return new StrongholdError('ProcedureFailed', `the zone failed: ${reason}`, { procedure: 'zone', reason }).toJSON();
+}
+
+/** (vault hex, record hex) → blob id hex and revocation: what tells a changed record from an unchanged one. */
+function versions(db: ClientDb): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of db.hierarchy()) {
+    const vault = hexOf(v.vaultId);
+    for (const r of v.records) out.set(`${vault}/${hexOf(r.id)}`, `${hexOf(r.blobId)}${r.revoked ? '/r' : ''}`);
+  }
+  return out;
+}
+
+/** Records created or changed since `before` (as an exportSubset selection) and records that disappeared. */
+function diff(before: Map<string, string>, after: Map<string, string>): { selection: Map<string, Set<string>>; removed: [string, string][] } {
+  const selection = new Map<string, Set<string>>();
+  for (const [key, version] of after) {
+    if (before.get(key) === version) continue;
+    const [vault, record] = key.split('/') as [string, string];
+    let set = selection.get(vault);
+    if (!set) selection.set(vault, (set = new Set()));
+    set.add(record);
+  }
+  const removed: [string, string][] = [];
+  for (const key of before.keys()) if (!after.has(key)) removed.push(key.split('/') as [string, string]);
+  return { selection, removed };
+}
+
+function wipeState(state: ClientState): void {
+  for (const k of state.keystore) wipe(k.key);
+  for (const v of state.vaults) wipe(v.key);
+}
+
+async function runRequest(msg: Record<string, unknown>, blobs: Uint8Array[]): Promise<Reply> {
+  const id = msg.id;
+  let db: ClientDb | null = null;
+  try {
+    const stateBlob = typeof msg.state === 'number' ? blobs[msg.state] : undefined;
+    if (!stateBlob) throw new StrongholdError('ProtocolError', 'zone request without a state attachment', { reason: 'missing state' });
+    const state = decodeState(stateBlob);
+    if (state.clients.length !== 1) throw new StrongholdError('ProtocolError', 'zone request must carry one client', { reason: 'client count' });
+    db = ClientDb.importState(state.clients[0]!);
+    const calls = msg.form === 'json' ? decodeJsonCalls(msg.calls) : decodeCalls(msg.calls, blobs);
+    const before = versions(db);
+    let outputs: unknown[] = [];
+    let error: StrongholdErrorJSON | null = null;
+    try {
+      outputs = await runChain(db, nativeProvider, calls);
+    } catch (e) {
+      error = errorJSON(e);
+    }
+    // A failed chain still reports its effects: rollback collects vaults, and RevokeData steps stay done.
+    const { selection, removed } = diff(before, versions(db));
+    const changes = db.exportSubset(selection);
+    let changesBlob: Uint8Array;
+    try {
+      changesBlob = encodeState({ clients: [changes] });
+    } finally {
+      wipeState(changes);
+    }
+    const out: Uint8Array[] = [changesBlob];
+    const outputIndex = outputs.map((o) => {
+      if (o === undefined || o === null) return null;
+      if (!(o instanceof Uint8Array)) throw new StrongholdError('ProtocolError', 'a procedure output is not bytes', { reason: 'output type' });
+      return out.push(o) - 1;
+    });
+    return { msg: { t: 'result', id, ok: error === null, error, outputs: outputIndex, changes: 0, removed }, blobs: out };
+  } catch (e) {
+    return { msg: { t: 'result', id, ok: false, error: errorJSON(e), outputs: [], changes: null, removed: [] }, blobs: [] };
+  } finally {
+    db?.clear();
+  }
+}
+
+/** What a test hook did: whether it threw, and the node error code (e.g. ERR_ACCESS_DENIED). */
+async function runHook(name: TestHook): Promise<{ threw: boolean; code: string | null; permission: string | null }> {
+  const attempt = async (fn: () => unknown): Promise<{ threw: boolean; code: string | null; permission: string | null }> => {
+    try {
+      await fn();
+      return { threw: false, code: null, permission: null };
+    } catch (e) {
+      const err = e as { code?: unknown; permission?: unknown };
+      return { threw: true, code: typeof err.code === 'string' ? err.code : null, permission: typeof err.permission === 'string' ? err.permission : null };
+    }
+  };
+  switch (name) {
+    case 'segv': {
+      // Touching a noaccess guarded page: libsodium's guard, an uncatchable SIGSEGV.
+      const page = sodium.sodium_malloc(32);
+      sodium.sodium_mprotect_noaccess(page);
+      return { threw: false, code: String(page[0]), permission: null };
+    }
+    case 'write-file': {
+      const { writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      return attempt(() => writeFileSync(`${tmpdir()}/stronghold-zone-hook-${process.pid}`, 'x'));
+    }
+    case 'spawn': {
+      const { spawnSync } = await import('node:child_process');
+      return attempt(() => {
+        const r = spawnSync('/bin/true');
+        if (r.error) throw r.error;
+      });
+    }
+    case 'worker': {
+      const { Worker } = await import('node:worker_threads');
+      return attempt(() => new Worker('process.exit(0)', { eval: true }).terminate());
+    }
+    case 'hang':
+      return new Promise(() => {});
+  }
+}
+
+function start(): void {
+  const hostPub = process.argv[2];
+  if (typeof process.send !== 'function' || !hostPub || !/^[0-9a-f]{64}$/.test(hostPub)) process.exit(ZONE_EXIT.badStart);
+  const key = EphemeralKey.generate();
+  const pub = hexOf(key.publicKey);
+  const channel: SealedChannel = key.channel('zone', Buffer.from(hostPub, 'hex'));
+
+  const send = (reply: Reply): void => {
+    const plain = encodeEnvelope(reply.msg, reply.blobs);
+    try {
+      process.send!(channel.seal(plain));
+    } finally {
+      wipe(plain, ...reply.blobs);
+    }
+  };
+
+  const handle = async (frame: unknown): Promise<void> => {
+    let plain: Uint8Array;
+    try {
+      plain = channel.open(frame instanceof Uint8Array ? frame : null);
+    } catch {
+      process.exit(ZONE_EXIT.badFrame);
+    }
+    try {
+      const { msg, blobs } = decodeEnvelope(plain);
+      if (msg.t === 'run') send(await runRequest(msg, blobs));
+      else if (msg.t === 'hook' && hooksEnabled && TEST_HOOKS.includes(msg.name as TestHook)) {
+        send({ msg: { t: 'hook', id: msg.id, outcome: await runHook(msg.name as TestHook) }, blobs: [] });
+      } else {
+        const error = new StrongholdError('ProtocolError', 'unknown zone request', { reason: 'unknown request' }).toJSON();
+        send({ msg: { t: 'result', id: msg.id, ok: false, error, outputs: [], changes: null, removed: [] }, blobs: [] });
+      }
+    } catch {
+      process.exit(ZONE_EXIT.badFrame);
+    } finally {
+      wipe(plain);
+    }
+  };
+
+  // One request at a time: the host sends the next only after the reply, but a queue keeps order regardless.
+  let queue = Promise.resolve();
+  process.on('message', (frame) => {
+    queue = queue.then(() => handle(frame));
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ t: 'hello', v: ZONE_PROTOCOL_VERSION, pub });
+  send({ msg: { t: 'ready' }, blobs: [] });
+}
+
+start();
