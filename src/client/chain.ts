@@ -63,9 +63,16 @@ class ChainContext implements ProcedureContext {
 
   write(loc: Location, secret: Uint8Array, policy: RecordPolicy): void {
     const key = `${Buffer.from(loc.vaultId).toString('hex')}/${Buffer.from(loc.recordId).toString('hex')}`;
-    if (!this.#written.has(key)) this.#written.set(key, { loc, previous: this.#db.recordExists(loc) ? this.#save(loc) : null });
-    const padding = this.provider.randomFill(new Uint8Array(15));
-    this.#db.write(loc, secret, encodePolicy(policy, padding));
+    const hint = encodePolicy(policy, this.provider.randomFill(new Uint8Array(15)));
+    if (this.#written.has(key)) return this.#db.write(loc, secret, hint);
+    const previous = this.#db.recordExists(loc) ? this.#save(loc) : null;
+    try {
+      this.#db.write(loc, secret, hint);
+    } catch (e) {
+      if (previous) savedPool.release(previous.secret);
+      throw e;
+    }
+    this.#written.set(key, { loc, previous });
   }
 
   #save(loc: Location): { secret: GuardedBuffer; hint: Uint8Array } {

@@ -134,8 +134,6 @@ export function call<I, O>(procedure: Procedure<I, O>, input: I): ProcedureCall<
   return Object.freeze({ procedure, input });
 }
 
-export const none = () => ({ inputs: [], outputs: [], vaults: [] });
-
 /** `outputToJSON` for procedures that return nothing. */
 export const nullJSON = (): null => null;
 
