@@ -1,0 +1,68 @@
+/**
+ * `stronghold ls <snapshot> [--client PATH]`: clients, vaults, record ids (hex), hints with the usage policy
+ * they carry, and store keys. Never secret contents. Snapshots store ids, not names, so clients and vaults
+ * are shown by id (the client given with --client is also named).
+ * @module
+ */
+import type { Stronghold } from '../../client/stronghold.js';
+import { clientId } from '../../engine/ids.js';
+import { StrongholdError } from '../../errors.js';
+import { decodePolicy, describePolicy } from '../../procedures/policy.js';
+import { optionalFlag, positionals } from '../args.js';
+import type { Command } from '../command.js';
+import { hex } from '../output.js';
+import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
+
+const printable = /^[\x20-\x7e]+$/;
+
+/** A store key as text when it is printable ASCII, else null (its hex is always given). */
+export function keyText(key: Uint8Array): string | null {
+  const text = Buffer.from(key).toString('latin1');
+  return printable.test(text) ? text : null;
+}
+
+function listClient(sh: Stronghold, id: Uint8Array, name: string | null) {
+  const db = sh.clientDb(id)!;
+  const vaults = db.hierarchy().map((v) => {
+    const vid = hex(v.vaultId);
+    const live = db.listRecords(v.vaultId, vid).map((r) => {
+      const policy = decodePolicy(r.hint);
+      return { id: hex(r.id), hint: hex(r.hint), length: r.length, policy: { exportable: policy.exportable, allowed: policy.allowed }, policyText: describePolicy(policy) };
+    });
+    return { id: vid, records: live, revoked: v.records.filter((r) => r.revoked).length };
+  });
+  const storeKeys = db.store.keys().map((k) => ({ key: hex(k), text: keyText(k) }));
+  return { id: hex(id), name, vaults, storeKeys };
+}
+
+export const ls: Command = {
+  name: 'ls',
+  summary: 'list clients, vaults, record ids and hints, store keys (never secrets)',
+  usage: 'ls <snapshot> [--client PATH]',
+  flags: [['--client PATH', 'only this client'], ...OPEN_FLAGS],
+  example: 'stronghold ls wallet.stronghold --client iota_seed',
+  options: { client: { type: 'string' }, ...OPEN_OPTIONS },
+  async run(ctx) {
+    const { args, out } = ctx;
+    const [path] = positionals(args, ['snapshot']);
+    const only = optionalFlag(args.values, 'client');
+    const clients = await withSnapshot(ctx, path!, { write: false }, (sh) => {
+      if (only !== undefined) {
+        if (!sh.hasClient(only)) throw new StrongholdError('ClientNotFound', `the snapshot has no client '${only}'`, { client: only });
+        return [listClient(sh, clientId(new TextEncoder().encode(only)), only)];
+      }
+      return sh.listClients().map(({ id }) => listClient(sh, Uint8Array.from(Buffer.from(id, 'hex')), null));
+    });
+    const lines: string[] = [];
+    for (const c of clients) {
+      lines.push(`client ${c.id}${c.name === null ? '' : ` (${c.name})`}`);
+      for (const v of c.vaults) {
+        lines.push(`  vault ${v.id}${v.revoked ? ` (${v.revoked} revoked)` : ''}`);
+        for (const r of v.records) lines.push(`    record ${r.id}  ${r.length} bytes  hint ${r.hint}  ${r.policyText}`);
+      }
+      lines.push(`  store: ${c.storeKeys.length === 0 ? '(empty)' : c.storeKeys.map((k) => k.text ?? `0x${k.key}`).join(', ')}`);
+    }
+    if (clients.length === 0) lines.push('(no clients)');
+    out.result(lines, { clients });
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * `stronghold sign`: signs a message with a stored key (Ed25519Sign or Secp256k1EcdsaSign). Changes nothing.
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { Location } from '../../engine/location.js';
+import { ed25519Sign } from '../../procedures/ed25519-sign.js';
+import { secp256k1EcdsaSign } from '../../procedures/secp256k1-ecdsa-sign.js';
+import { oneOf, optionalFlag, parseHexFlag, parseVaultRecord, positionals, requireFlag } from '../args.js';
+import type { Command } from '../command.js';
+import { CliError, EXIT, hex, usage } from '../output.js';
+import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
+
+const SIGN_TYPES = ['ed25519', 'secp256k1-keccak', 'secp256k1-sha256'] as const;
+
+/** Largest message file; our choice (signing is for messages and digests, not archives). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+async function message(hexValue: string | undefined, file: string | undefined): Promise<Uint8Array> {
+  if ((hexValue === undefined) === (file === undefined)) throw usage('give exactly one of --message-hex HEX and --message-file F');
+  if (hexValue !== undefined) return parseHexFlag(hexValue, 'message-hex');
+  try {
+    const buf = await readFile(file!);
+    if (buf.length > MAX_MESSAGE_BYTES) throw usage(`--message-file is larger than ${MAX_MESSAGE_BYTES} bytes`);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    const code = (e as { code?: string }).code ?? 'error';
+    throw new CliError(code === 'ENOENT' ? 'FileNotFound' : 'Io', `cannot read --message-file ${file} (${code})`, code === 'ENOENT' ? EXIT.notFound : EXIT.other);
+  }
+}
+
+export const sign: Command = {
+  name: 'sign',
+  summary: 'sign a message with a stored key',
+  usage: 'sign <snapshot> --client C --key V/R [--type ed25519|secp256k1-keccak|secp256k1-sha256] (--message-hex HEX | --message-file F)',
+  flags: [
+    ['--client C', 'the client path'],
+    ['--key V/R', 'the private key record (a derived key record works too)'],
+    ['--type T', 'ed25519 (default, 64-byte RFC 8032 signature) or secp256k1-keccak / secp256k1-sha256 (65-byte r||s||v)'],
+    ['--message-hex HEX', 'the message as hex'],
+    ['--message-file F', 'the message is the bytes of F'],
+    ...OPEN_FLAGS,
+  ],
+  example: 'stronghold sign wallet.stronghold --client iota_seed --key keys/addr0 --message-hex 68656c6c6f',
+  options: { client: { type: 'string' }, key: { type: 'string' }, type: { type: 'string' }, 'message-hex': { type: 'string' }, 'message-file': { type: 'string' }, ...OPEN_OPTIONS },
+  async run(ctx) {
+    const { args, out } = ctx;
+    const [path] = positionals(args, ['snapshot']);
+    const clientPath = requireFlag(args.values, 'client');
+    const key = parseVaultRecord(requireFlag(args.values, 'key'), 'key');
+    const t = optionalFlag(args.values, 'type');
+    const type = t === undefined ? 'ed25519' : oneOf(t, SIGN_TYPES, 'type');
+    const msg = await message(optionalFlag(args.values, 'message-hex'), optionalFlag(args.values, 'message-file'));
+    const privateKey = Location.generic(key.vault, key.record);
+    const signature = await withSnapshot(ctx, path!, { write: false }, (sh) => {
+      const client = clientOf(sh, clientPath);
+      if (type === 'ed25519') return client.execute(ed25519Sign({ privateKey, msg }));
+      return client.execute(secp256k1EcdsaSign({ flavor: type === 'secp256k1-keccak' ? 'keccak256' : 'sha256', privateKey, msg }));
+    });
+    out.result(hex(signature), { client: clientPath, key, type, signature: hex(signature) });
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * Every command, in the order `stronghold --help` lists them. Adding a command is one file in `commands/`
+ * and one line here.
+ * @module
+ */
+import type { Command } from './command.js';
+import { address } from './commands/address.js';
+import { demo } from './commands/demo.js';
+import { derive } from './commands/derive.js';
+import { info } from './commands/info.js';
+import { init } from './commands/init.js';
+import { keyGenerate } from './commands/key-generate.js';
+import { ls } from './commands/ls.js';
+import { mnemonicGenerate } from './commands/mnemonic-generate.js';
+import { mnemonicRecover } from './commands/mnemonic-recover.js';
+import { backup, migrate, passwd } from './commands/passwords.js';
+import { pubkey } from './commands/pubkey.js';
+import { run } from './commands/run.js';
+import { sign } from './commands/sign.js';
+import { storeGet, storeLs, storeRm, storeSet } from './commands/store.js';
+
+export const COMMANDS: readonly Command[] = [
+  init,
+  info,
+  ls,
+  mnemonicGenerate,
+  mnemonicRecover,
+  keyGenerate,
+  derive,
+  pubkey,
+  sign,
+  address,
+  run,
+  storeGet,
+  storeSet,
+  storeRm,
+  storeLs,
+  passwd,
+  backup,
+  migrate,
+  demo,
+];

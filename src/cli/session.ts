@@ -1,0 +1,77 @@
+/**
+ * Opening a snapshot for a command: the password from `password.ts`, a spinner during the key derivation,
+ * read-only for commands that change nothing (no writer lock, so they also work on files in read-only
+ * folders), and `withSnapshot` to close (and for writers, save) whatever happens.
+ * @module
+ */
+import { stat } from 'node:fs/promises';
+import type { Client } from '../client/client.js';
+import { Stronghold, type OpenOptions } from '../client/stronghold.js';
+import { StrongholdError } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import { optionalFlag, parseInteger } from './args.js';
+import type { Context } from './command.js';
+import { readPassword } from './password.js';
+
+/** Flags of every command that opens a snapshot with a password. */
+export const OPEN_OPTIONS = {
+  'max-work-factor': { type: 'string' },
+} as const;
+
+export const OPEN_FLAGS = [
+  ['--password-file F', 'read the password from F (else STRONGHOLD_PASSWORD, else a prompt on a terminal)'],
+  ['--max-work-factor N', 'refuse files whose scrypt work factor is above N (default 23, about 8 GiB)'],
+] as const;
+
+export interface OpenMode {
+  /** Take the writer lock and save before closing. */
+  write: boolean;
+  /** Extra open options (v2 migration parameters, work factor for new headers). */
+  options?: OpenOptions;
+}
+
+/** Typed "not found" for a missing file, before anything (even a lock file) is created next to it. */
+export async function requireSnapshotFile(path: string): Promise<void> {
+  try {
+    await stat(path);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new StrongholdError('SnapshotNotFound', `snapshot ${path} does not exist`, { path });
+    // Anything else (permissions, a path through a file) is for the open to report.
+  }
+}
+
+/** Opens `path` with the command's password; the password bytes are wiped once the key is derived. */
+export async function openSnapshot(ctx: Context, path: string, mode: OpenMode): Promise<Stronghold> {
+  await requireSnapshotFile(path);
+  const maxWf = optionalFlag(ctx.args.values, 'max-work-factor');
+  const password = await readPassword(ctx.input, optionalFlag(ctx.args.values, 'password-file'));
+  const onProgress = ctx.out.progress();
+  try {
+    return await Stronghold.open(path, password, {
+      readOnly: !mode.write,
+      ...(maxWf !== undefined ? { maxWorkFactor: parseInteger(maxWf, 'max-work-factor', 0, 63) } : {}),
+      ...(onProgress ? { onProgress } : {}),
+      ...mode.options,
+    });
+  } finally {
+    wipe(password);
+  }
+}
+
+/** Opens the snapshot, runs `fn`, saves (writers) when `fn` succeeded, and always closes. */
+export async function withSnapshot<T>(ctx: Context, path: string, mode: OpenMode, fn: (sh: Stronghold) => Promise<T> | T): Promise<T> {
+  const sh = await openSnapshot(ctx, path, mode);
+  try {
+    const result = await fn(sh);
+    if (mode.write && sh.hasUnsavedChanges) await sh.save();
+    return result;
+  } finally {
+    await sh.close();
+  }
+}
+
+/** The client at `path`: loaded from the snapshot, or (with `create`) created when the snapshot lacks it. */
+export function clientOf(sh: Stronghold, path: string, create = false): Client {
+  if (create && !sh.hasClient(path)) return sh.createClient(path);
+  return sh.loadClient(path);
+}
