@@ -28,8 +28,25 @@ export interface StrongholdOptions {
   provider?: CryptoProvider;
   /** Clock for store expiry, in milliseconds since the epoch. */
   now?: () => number;
-  /** Where procedures run; inline in this process by default. */
+  /** Where procedures run; inline in this process by default. Takes precedence over `zone`. */
   runner?: ProcedureRunner;
+  /**
+   * `'process'` runs every procedure in the secure zone, a separate process under Node's permission model
+   * (SECURITY.md); `'inline'` (the default) runs them in this process.
+   */
+  zone?: 'inline' | 'process';
+}
+
+/** The zone runner, loaded on first use so that the client layer does not depend on the zone statically. */
+function processRunner(): ProcedureRunner {
+  let runner: Promise<ProcedureRunner> | null = null;
+  const get = (): Promise<ProcedureRunner> => (runner ??= import('../zone/host.js').then((m) => new m.ZoneRunner()));
+  return {
+    run: async (db, calls) => (await get()).run(db, calls),
+    close: async () => {
+      if (runner) await (await runner).close?.();
+    },
+  };
 }
 
 export interface OpenOptions extends StrongholdOptions, FileOptions {}
@@ -51,7 +68,8 @@ export class Stronghold {
 
   constructor(options: StrongholdOptions = {}) {
     this.provider = options.provider ?? nativeProvider;
-    this.runner = options.runner ?? inlineRunner(this.provider);
+    if (options.zone !== undefined && options.zone !== 'inline' && options.zone !== 'process') throw invalidArgument('zone', "'inline' or 'process'");
+    this.runner = options.runner ?? (options.zone === 'process' ? processRunner() : inlineRunner(this.provider));
     this.#now = options.now ?? Date.now;
     this.store = new Store(this.#now);
     this.#host = {
