@@ -9,7 +9,6 @@
  * peers send them; those go through `parseChain` unchanged.
  * @module
  */
-import { describePath } from '../assert.js';
 import { vaultId } from '../engine/ids.js';
 import { Location } from '../engine/location.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
@@ -137,13 +136,20 @@ export function decodeJsonCalls(json: unknown): ProcedureCall[] {
   return parseChain(json);
 }
 
-/** Every vault a chain reads, writes, revokes in or collects, as VaultId hex → its path text. */
-export function touchedVaults(calls: readonly ProcedureCall[]): Map<string, string> {
-  const vaults = new Map<string, string>();
+/**
+ * What a chain needs from the client, as an `exportSubset` selection (VaultId hex → RecordId hex set, or null
+ * for the whole vault): every record it names, and whole vaults where it revokes or collects. The caller adds
+ * the revoked records of the named vaults, which a rollback's collection would remove.
+ */
+export function chainSelection(calls: readonly ProcedureCall[]): Map<string, Set<string> | null> {
+  const selection = new Map<string, Set<string> | null>();
   for (const c of calls) {
-    const { inputs, outputs, vaults: paths } = c.procedure.locations(c.input);
-    for (const loc of [...inputs, ...outputs]) vaults.set(loc.vaultKey, loc.vault);
-    for (const p of paths) vaults.set(Buffer.from(vaultId(p)).toString('hex'), describePath(p));
+    const { inputs, outputs, vaults } = c.procedure.locations(c.input);
+    for (const p of vaults) selection.set(Buffer.from(vaultId(p)).toString('hex'), null);
+    for (const loc of [...inputs, ...outputs]) {
+      if (!selection.has(loc.vaultKey)) selection.set(loc.vaultKey, new Set());
+      selection.get(loc.vaultKey)?.add(loc.recordKey);
+    }
   }
-  return vaults;
+  return selection;
 }

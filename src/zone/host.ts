@@ -25,7 +25,7 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { decodeState, encodeState } from '../snapshot/bincode.js';
-import { encodeCall, touchedVaults } from './calls.js';
+import { chainSelection, encodeCall } from './calls.js';
 import {
   decodeEnvelope, encodeEnvelope, EphemeralKey, isZoneHello, ZONE_PROTOCOL_VERSION, type SealedChannel, type TestHook,
 } from './protocol.js';
@@ -69,6 +69,23 @@ export function zoneNodeFlags(workerPath: string): string[] {
   const modules = sodiumPath.slice(0, sodiumPath.lastIndexOf(marker) + marker.length - 1);
   const reads = [dist, modules, join(pkg, 'package.json'), '/etc/alpine-release'];
   return ['--permission', '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings'];
+}
+
+/**
+ * The records a chain ships to the zone: those it names, whole vaults it revokes or collects in, and every
+ * revoked record of the vaults it names (a failed chain's rollback collects those vaults, as it does inline).
+ */
+function selectionFor(db: ClientDb, calls: readonly ProcedureCall[]): Map<string, Set<string> | null> {
+  const selection = chainSelection(calls);
+  const partial = [...selection.values()].some((s) => s !== null);
+  if (partial) {
+    for (const v of db.hierarchy()) {
+      const wanted = selection.get(Buffer.from(v.vaultId).toString('hex'));
+      if (!wanted) continue;
+      for (const r of v.records) if (r.revoked) wanted.add(Buffer.from(r.id).toString('hex'));
+    }
+  }
+  return selection;
 }
 
 interface Pending {
@@ -268,8 +285,7 @@ export class ZoneRunner implements ProcedureRunner {
 
   async #run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
     const zone = await this.#ensure();
-    const selection = new Map<string, null>([...touchedVaults(calls).keys()].map((v) => [v, null]));
-    const subset = db.exportSubset(selection);
+    const subset = db.exportSubset(selectionFor(db, calls));
     let state: Uint8Array;
     try {
       state = encodeState({ clients: [subset] });
