@@ -24,7 +24,9 @@ export const HASH_TYPES: readonly HashName[] = ['sha256', 'sha384', 'sha512'];
 /** Strict schema: rejects any field the procedure does not define (`type` is consumed by the caller). */
 export function onlyFields(json: Json, allowed: readonly string[], procedure: string): void {
   for (const key of Object.keys(json)) {
-    if (!allowed.includes(key)) throw invalidArgument(key, `no such field; ${procedure} takes ${allowed.join(', ')}`, procedure);
+    if (!allowed.includes(key)) {
+      throw invalidArgument(key.length > 64 ? `${key.slice(0, 64)}…` : key, `no such field; ${procedure} takes ${allowed.join(', ')}`, procedure);
+    }
   }
 }
 
