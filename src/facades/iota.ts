@@ -1,0 +1,480 @@
+/**
+ * `stronghold-ts/iota`: the Stronghold secret manager of the IOTA SDK's Node binding (`@iota/sdk` 1.1 and the
+ * 2.0 additions), in pure TypeScript: no native addon to build. Same snapshot layout (client `iota_seed`, vault
+ * `iota-wallet-secret`, seed record `iota-wallet-seed`), same key (BLAKE2b-256 of the password), same derivation
+ * paths and address encodings, so a wallet's `.stronghold` file opens unchanged and gives the same addresses.
+ *
+ * Differences from the SDK, all listed in docs/migrating-from-iota-sdk.md:
+ * - One class holds what the SDK splits between `SecretManager` and `Wallet`: the Stronghold-related `Wallet`
+ *   methods (`backup`, `restoreBackup`, `setStrongholdPasswordClearInterval`, ...) are methods here.
+ * - `new StrongholdSecretManager({ stronghold: { password, snapshotPath, timeout } })` opens lazily on the first
+ *   call (as the SDK's adapter); `await StrongholdSecretManager.create(...)` opens at once.
+ * - Rejections are `StrongholdError`s with a `code` (`Locked` where the SDK says `KeyCleared`, `WrongPassword`
+ *   for `InvalidPassword`, `UnsupportedVersion` for a v2 file), not JSON inside `error.message`.
+ * - The password timeout counts inactivity: every call restarts it (the SDK counts from `setStrongholdPassword`).
+ *   When it fires the Stronghold is locked: pending changes saved, keys and decrypted state wiped.
+ * - Messages may be given as bytes as well as `0x` hex; `migrateStrongholdSnapshotV2ToV3` returns a Promise.
+ * - No network: `signTransaction` and the Ledger methods are not provided; `signatureUnlock` is.
+ * @module
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { bech32 } from '@scure/base';
+import { Stronghold } from '../client/stronghold.js';
+import type { Client } from '../client/client.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { Location } from '../engine/location.js';
+import { invalidArgument, StrongholdError } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import { bip39Recover } from '../procedures/bip39-recover.js';
+import { ed25519Sign } from '../procedures/ed25519-sign.js';
+import { getEvmAddress } from '../procedures/get-evm-address.js';
+import { publicKey } from '../procedures/public-key.js';
+import { secp256k1EcdsaSign } from '../procedures/secp256k1-ecdsa-sign.js';
+import { slip10Derive } from '../procedures/slip10-derive.js';
+import type { Slip10Curve } from '../procedures/slip10.js';
+import { passwordKey } from '../snapshot/keys.js';
+import { peekSnapshotVersion, SDK_CLIENT_PATH, SDK_DERIVE_OUTPUT_RECORD_PATH, SDK_SEED_RECORD_PATH, SDK_VAULT_PATH } from './iota-store.js';
+
+export {
+  migrateStrongholdSnapshotV2ToV3, readUserData, writeUserData, SDK_CLIENT_PATH, SDK_DERIVE_OUTPUT_RECORD_PATH, SDK_SEED_RECORD_PATH,
+  SDK_USERDATA_STORE_KEY_RECORD_PATH, SDK_VAULT_PATH, type MigrateOptions,
+} from './iota-store.js';
+
+/** `0x`-prefixed lowercase hex, as the SDK's `HexEncodedString`. */
+export type HexEncodedString = string;
+
+/** The SDK's Stronghold options: `timeout` (seconds) is the Rust `StrongholdDto` field the TS type omits. */
+export interface StrongholdOptions {
+  password?: string;
+  snapshotPath: string;
+  timeout?: number;
+}
+
+/** What `new SecretManager({ stronghold: ... })` takes in the SDK. */
+export interface StrongholdSecretManagerOptions {
+  stronghold: StrongholdOptions;
+}
+
+/** This library's additions: snapshot options. */
+export interface SecretManagerSnapshotOptions {
+  /** scrypt work factor of files this manager creates or re-keys; default 19, as Stronghold. */
+  workFactor?: number;
+  maxWorkFactor?: number;
+  provider?: CryptoProvider;
+}
+
+/** A BIP-44 path; defaults are IOTA's coin type 4218 and zeros. */
+export interface Bip44 {
+  coinType?: number;
+  account?: number;
+  change?: number;
+  addressIndex?: number;
+}
+
+/** `IGenerateAddressesOptions`; defaults as the SDK's `GetAddressesOptions`: coin 4219, account 0, range 0..20, hrp `rms`. */
+export interface GenerateAddressesOptions {
+  coinType?: number;
+  accountIndex?: number;
+  /** End-exclusive. */
+  range?: { start: number; end: number };
+  bech32Hrp?: string;
+  options?: { internal?: boolean; ledgerNanoPrompt?: boolean };
+}
+
+/** The SDK's `Ed25519Signature` (signature type 0). */
+export interface Ed25519Signature {
+  type: 0;
+  publicKey: HexEncodedString;
+  signature: HexEncodedString;
+}
+
+/** The SDK's `Secp256k1EcdsaSignature`: compressed 33-byte public key, 65-byte recoverable signature r || s || v. */
+export interface Secp256k1EcdsaSignature {
+  publicKey: HexEncodedString;
+  signature: HexEncodedString;
+}
+
+/** The SDK's `SignatureUnlock` (unlock type 0). */
+export interface SignatureUnlock {
+  type: 0;
+  signature: Ed25519Signature;
+}
+
+const IOTA_COIN_TYPE = 4218;
+const SHIMMER_COIN_TYPE = 4219;
+const ADDRESS_GAP_RANGE = 20;
+const HARDENED = 0x8000_0000;
+const U32 = 0xffff_ffff;
+
+const toHex = (b: Uint8Array): HexEncodedString => `0x${Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex')}`;
+const seedLocation = (): Location => Location.generic(SDK_VAULT_PATH, SDK_SEED_RECORD_PATH);
+
+function u32(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > U32) throw invalidArgument(field, 'an integer 0..2^32-1');
+  return value;
+}
+
+/** The SDK's `HexEncodedString` (or, as an addition, bytes). */
+function messageBytes(message: unknown): Uint8Array {
+  if (message instanceof Uint8Array) return message;
+  if (typeof message === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(message)) return Uint8Array.from(Buffer.from(message.slice(2), 'hex'));
+  throw invalidArgument('message', 'a 0x-prefixed hex string of even length, or bytes');
+}
+
+/** BIP-44 segments: the first three hardened; change and index hardened for Ed25519, not for secp256k1 (the SDK's chains). */
+function chainOf(curve: Slip10Curve, coin: number, account: number, change: number, index: number): number[] {
+  const soft = curve === 'secp256k1';
+  return [44, coin, account, change, index].map((n, i) => (soft && i >= 3 ? n : (n | HARDENED) >>> 0));
+}
+
+function bip44Chain(curve: Slip10Curve, chain: Bip44 | undefined): number[] {
+  if (chain !== undefined && (typeof chain !== 'object' || chain === null)) throw invalidArgument('chain', 'a Bip44 object');
+  const c = chain ?? {};
+  return chainOf(curve, u32(c.coinType ?? IOTA_COIN_TYPE, 'chain.coinType'), u32(c.account ?? 0, 'chain.account'), u32(c.change ?? 0, 'chain.change'), u32(c.addressIndex ?? 0, 'chain.addressIndex'));
+}
+
+/** The SDK's temporary record for a derived key: `iota-wallet-derived` followed by the chain's big-endian segments. */
+function derivedLocation(chain: number[]): Location {
+  const prefix = new TextEncoder().encode(SDK_DERIVE_OUTPUT_RECORD_PATH);
+  const path = new Uint8Array(prefix.length + 4 * chain.length);
+  path.set(prefix, 0);
+  const view = new DataView(path.buffer);
+  chain.forEach((seg, i) => view.setUint32(prefix.length + 4 * i, seg));
+  return Location.generic(SDK_VAULT_PATH, path);
+}
+
+/**
+ * The IOTA SDK's Stronghold secret manager. Every method is serialised, as the SDK's adapter holds one mutex.
+ * @example
+ * const sm = await StrongholdSecretManager.create({ stronghold: { password, snapshotPath: 'wallet.stronghold' } })
+ * await sm.storeMnemonic(mnemonic)
+ * const [address] = await sm.generateEd25519Addresses({ coinType: 4218, range: { start: 0, end: 1 }, bech32Hrp: 'iota' })
+ */
+export class StrongholdSecretManager {
+  readonly snapshotPath: string;
+  readonly #extra: SecretManagerSnapshotOptions;
+  #sh: Stronghold | null = null;
+  /** A key from the constructor's password, used by the first call. */
+  #pendingKey: Uint8Array | null = null;
+  #timeoutMs: number | null;
+  #timer: NodeJS.Timeout | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** HMAC of the current key under a per-instance random key: compares passwords without keeping a second key copy. */
+  readonly #tagKey = randomBytes(32);
+  #keyTag: Buffer | null = null;
+
+  constructor(options: StrongholdSecretManagerOptions, extra: SecretManagerSnapshotOptions = {}) {
+    const s = (options as { stronghold?: StrongholdOptions } | null)?.stronghold;
+    if (!s || typeof s !== 'object') throw invalidArgument('stronghold', '{ snapshotPath, password?, timeout? }');
+    if (typeof s.snapshotPath !== 'string' || s.snapshotPath.length === 0) throw invalidArgument('stronghold.snapshotPath', 'a non-empty file path');
+    this.snapshotPath = s.snapshotPath;
+    this.#extra = { ...extra };
+    this.#timeoutMs = s.timeout === undefined ? null : u32(s.timeout, 'stronghold.timeout') * 1000;
+    if (s.password !== undefined) this.#pendingKey = passwordKey(checkPassword(s.password, 'stronghold.password'));
+  }
+
+  /** Builds the manager and, with a password, opens (or creates) the snapshot at once. */
+  static async create(options: StrongholdSecretManagerOptions, extra: SecretManagerSnapshotOptions = {}): Promise<StrongholdSecretManager> {
+    const sm = new StrongholdSecretManager(options, extra);
+    if (sm.#pendingKey) await sm.#run(async () => undefined);
+    return sm;
+  }
+
+  /** Runs `fn` after every earlier call, with the snapshot open, then restarts the inactivity timer. */
+  #run<T>(fn: (sh: Stronghold) => Promise<T>, needsKey = true): Promise<T> {
+    const next = this.#queue.then(async () => {
+      if (this.#pendingKey) {
+        const key = this.#pendingKey;
+        this.#pendingKey = null;
+        await this.#openWith(key);
+      }
+      if (needsKey && (!this.#sh || this.#sh.isLocked)) {
+        throw new StrongholdError('Locked', 'the Stronghold password is not set or was cleared; call setStrongholdPassword first', {});
+      }
+      try {
+        return await fn(this.#sh!);
+      } finally {
+        this.#arm();
+      }
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #tag(key: Uint8Array): Buffer {
+    return createHmac('sha256', this.#tagKey).update(key).digest();
+  }
+
+  /** True if `key` (wiped here) is the key the snapshot is open with. */
+  #isCurrentKey(key: Uint8Array): boolean {
+    const tag = this.#tag(key);
+    wipe(key);
+    return this.#keyTag !== null && timingSafeEqual(tag, this.#keyTag);
+  }
+
+  /** Opens, unlocks or creates the snapshot with `key` (wiped here). A new file is written at once, as the SDK does. */
+  async #openWith(key: Uint8Array): Promise<void> {
+    const tag = this.#tag(key);
+    try {
+      if (this.#sh && this.#sh.isLocked) {
+        await this.#sh.unlock({ key });
+      } else if (!this.#sh) {
+        if (await peekSnapshotVersion(this.snapshotPath) === 2) throw v2Refused(this.snapshotPath);
+        const sh = await Stronghold.open(this.snapshotPath, { key }, {
+          create: true,
+          ...(this.#extra.workFactor === undefined ? {} : { workFactor: this.#extra.workFactor }),
+          ...(this.#extra.maxWorkFactor === undefined ? {} : { maxWorkFactor: this.#extra.maxWorkFactor }),
+          ...(this.#extra.provider ? { provider: this.#extra.provider } : {}),
+        });
+        if (sh.snapshotVersion === 2) {
+          await sh.close();
+          throw v2Refused(this.snapshotPath);
+        }
+        this.#sh = sh;
+      }
+      this.#keyTag = tag;
+      const sh = this.#sh!;
+      if (!sh.hasClient(SDK_CLIENT_PATH)) {
+        sh.createClient(SDK_CLIENT_PATH);
+        await sh.save();
+      }
+    } finally {
+      wipe(key);
+    }
+  }
+
+  #client(sh: Stronghold): Client {
+    try {
+      return sh.getClient(SDK_CLIENT_PATH);
+    } catch {
+      return sh.loadClient(SDK_CLIENT_PATH);
+    }
+  }
+
+  #arm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#timeoutMs === null || !this.#sh || this.#sh.isLocked) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#run(async (sh) => sh.lock(), false).catch(() => undefined);
+    }, this.#timeoutMs);
+    this.#timer.unref();
+  }
+
+  /** True while the key is in memory (the SDK's `isStrongholdPasswordAvailable`). */
+  async isStrongholdPasswordAvailable(): Promise<boolean> {
+    return this.#run(async () => this.#sh !== null && !this.#sh.isLocked, false);
+  }
+
+  /**
+   * Sets the password: opens the snapshot (creating it if missing) or unlocks it after a clear.
+   * @throws StrongholdError `WrongPassword` (also when a different password is already set), `UnsupportedVersion` (a v2 file)
+   */
+  async setStrongholdPassword(password: string): Promise<void> {
+    const key = passwordKey(checkPassword(password, 'password'));
+    return this.#run(async () => {
+      if (this.#sh && !this.#sh.isLocked) {
+        if (!this.#isCurrentKey(key)) throw new StrongholdError('WrongPassword', 'a different Stronghold password is already set', {});
+        return;
+      }
+      await this.#openWith(key);
+    }, false);
+  }
+
+  /**
+   * Re-encrypts the snapshot under a new password. `changeStrongholdPassword(newPassword)` is the SecretManager
+   * form; `changeStrongholdPassword(currentPassword, newPassword)` the Wallet form, which checks the current one.
+   */
+  async changeStrongholdPassword(passwordOrCurrent: string, newPassword?: string): Promise<void> {
+    const next = checkPassword(newPassword ?? passwordOrCurrent, 'newPassword');
+    const current = newPassword === undefined ? null : passwordKey(checkPassword(passwordOrCurrent, 'currentPassword'));
+    return this.#run(async (sh) => {
+      if (current && !this.#isCurrentKey(current)) throw new StrongholdError('WrongPassword', 'the current Stronghold password does not match', {});
+      await sh.changePassword(next);
+      const key = passwordKey(next);
+      this.#keyTag = this.#tag(key);
+      wipe(key);
+    });
+  }
+
+  /** Locks: saves pending changes, then wipes the key and all decrypted state. Later calls fail with `Locked`. */
+  async clearStrongholdPassword(): Promise<void> {
+    return this.#run(async () => {
+      if (this.#sh && !this.#sh.isLocked) await this.#sh.lock();
+    }, false);
+  }
+
+  /** Sets the inactivity timeout in milliseconds after which the password is cleared; no argument turns it off. */
+  async setStrongholdPasswordClearInterval(intervalInMilliseconds?: number): Promise<void> {
+    this.#timeoutMs = intervalInMilliseconds === undefined || intervalInMilliseconds === null ? null : u32(intervalInMilliseconds, 'intervalInMilliseconds');
+    return this.#run(async () => undefined, false);
+  }
+
+  /**
+   * Stores the BIP-39 seed of an English mnemonic (trimmed and validated) and saves the snapshot.
+   * @throws StrongholdError `InvalidArgument` (invalid mnemonic, or a mnemonic is already stored), `Locked`
+   */
+  async storeMnemonic(mnemonic: string): Promise<void> {
+    if (typeof mnemonic !== 'string') throw invalidArgument('mnemonic', 'a string');
+    return this.#run(async (sh) => {
+      const client = this.#client(sh);
+      if (client.recordExists(seedLocation())) throw invalidArgument('mnemonic', 'no stored mnemonic: this Stronghold already holds one (the SDK\'s MnemonicAlreadyStored)');
+      await client.execute(bip39Recover({ mnemonic: mnemonic.trim(), language: 'english', output: seedLocation() }));
+      await sh.save();
+    });
+  }
+
+  /** Derives into the temporary record, runs `use` on it, and deletes it whatever happens (as the SDK). */
+  async #withDerived<T>(client: Client, curve: Slip10Curve, chain: number[], use: (loc: Location) => Promise<T>): Promise<T> {
+    if (!client.recordExists(seedLocation())) throw new StrongholdError('RecordNotFound', 'no mnemonic is stored (the SDK\'s MnemonicMissing)', { vault: SDK_VAULT_PATH, record: SDK_SEED_RECORD_PATH });
+    const out = derivedLocation(chain);
+    await client.execute(slip10Derive({ curve, chain, input: { seed: seedLocation() }, output: out }));
+    try {
+      return await use(out);
+    } finally {
+      client.deleteSecret(out);
+    }
+  }
+
+  #range(o: GenerateAddressesOptions): { coin: number; account: number; internal: number; start: number; end: number } {
+    if (o !== undefined && (typeof o !== 'object' || o === null)) throw invalidArgument('options', 'an IGenerateAddressesOptions object');
+    const opts = o ?? {};
+    const start = u32(opts.range?.start ?? 0, 'range.start');
+    const end = u32(opts.range?.end ?? ADDRESS_GAP_RANGE, 'range.end');
+    if (end < start) throw invalidArgument('range', `start <= end, got ${start}..${end}`);
+    return {
+      coin: u32(opts.coinType ?? SHIMMER_COIN_TYPE, 'coinType'), account: u32(opts.accountIndex ?? 0, 'accountIndex'),
+      internal: opts.options?.internal === true ? 1 : 0, start, end,
+    };
+  }
+
+  /** Bech32 Ed25519 addresses m/44'/coin'/account'/internal'/index' for index in [start, end). */
+  async generateEd25519Addresses(options: GenerateAddressesOptions = {}): Promise<string[]> {
+    const r = this.#range(options);
+    const hrp = options?.bech32Hrp ?? 'rms';
+    if (typeof hrp !== 'string' || !/^[\x21-\x7e]{1,83}$/.test(hrp)) throw invalidArgument('bech32Hrp', 'a bech32 human-readable part');
+    return this.#run(async (sh) => {
+      const client = this.#client(sh);
+      const out: string[] = [];
+      for (let index = r.start; index < r.end; index++) {
+        const pk = await this.#withDerived(client, 'ed25519', chainOf('ed25519', r.coin, r.account, r.internal, index), (loc) => client.execute(publicKey({ keyType: 'ed25519', privateKey: loc })));
+        const payload = new Uint8Array(33);
+        payload.set(sh.provider.blake2b256(pk), 1);
+        out.push(bech32.encode(hrp.toLowerCase(), bech32.toWords(payload), 90));
+      }
+      return out;
+    });
+  }
+
+  /** EVM addresses (`0x` hex, no checksum) of m/44'/coin'/account'/internal/index on secp256k1. */
+  async generateEvmAddresses(options: GenerateAddressesOptions = {}): Promise<HexEncodedString[]> {
+    const r = this.#range(options);
+    return this.#run(async (sh) => {
+      const client = this.#client(sh);
+      const out: string[] = [];
+      for (let index = r.start; index < r.end; index++) {
+        const address = await this.#withDerived(client, 'secp256k1', chainOf('secp256k1', r.coin, r.account, r.internal, index), (loc) => client.execute(getEvmAddress({ privateKey: loc })));
+        out.push(toHex(address));
+      }
+      return out;
+    });
+  }
+
+  /** Signs `message` with the Ed25519 key at `chain` (all segments hardened). */
+  async signEd25519(message: HexEncodedString | Uint8Array, chain: Bip44): Promise<Ed25519Signature> {
+    const msg = messageBytes(message);
+    const path = bip44Chain('ed25519', chain);
+    return this.#run(async (sh) => {
+      const client = this.#client(sh);
+      return this.#withDerived(client, 'ed25519', path, async (loc) => {
+        const pk = await client.execute(publicKey({ keyType: 'ed25519', privateKey: loc }));
+        const sig = await client.execute(ed25519Sign({ privateKey: loc, msg }));
+        return { type: 0 as const, publicKey: toHex(pk), signature: toHex(sig) };
+      });
+    });
+  }
+
+  /** Signs the Keccak-256 of `message` with the secp256k1 key at `chain` (change and index not hardened). */
+  async signSecp256k1Ecdsa(message: HexEncodedString | Uint8Array, chain: Bip44): Promise<Secp256k1EcdsaSignature> {
+    const msg = messageBytes(message);
+    const path = bip44Chain('secp256k1', chain);
+    return this.#run(async (sh) => {
+      const client = this.#client(sh);
+      return this.#withDerived(client, 'secp256k1', path, async (loc) => {
+        const pk = await client.execute(publicKey({ keyType: 'secp256k1', privateKey: loc }));
+        const sig = await client.execute(secp256k1EcdsaSign({ flavor: 'keccak256', privateKey: loc, msg }));
+        return { publicKey: toHex(pk), signature: toHex(sig) };
+      });
+    });
+  }
+
+  /** A signature unlock for a transaction essence hash: `{ type: 0, signature: Ed25519Signature }`. */
+  async signatureUnlock(transactionEssenceHash: HexEncodedString | Uint8Array, chain: Bip44): Promise<SignatureUnlock> {
+    return { type: 0, signature: await this.signEd25519(transactionEssenceHash, chain) };
+  }
+
+  /** Writes a copy of the snapshot to `destination`, encrypted under `password` (the Wallet's `backup`). */
+  async backup(destination: string, password: string): Promise<void> {
+    checkPassword(password, 'password');
+    return this.#run(async (sh) => sh.saveAs(destination, password, this.#extra.workFactor === undefined ? {} : { workFactor: this.#extra.workFactor }));
+  }
+
+  /** 2.0 name of `backup`. */
+  backupToStrongholdSnapshot(destination: string, password: string): Promise<void> {
+    return this.backup(destination, password);
+  }
+
+  /**
+   * Replaces this manager's snapshot with the backup at `source`; afterwards the password is the backup's, as in
+   * the SDK. The wallet-data arguments of the SDK (`ignoreIfCoinTypeMismatch`, `ignoreIfBech32Mismatch`) concern
+   * accounts this library does not keep and are ignored.
+   * @throws StrongholdError `WrongPassword`, `ClientNotFound` (the backup has no `iota_seed` client), `UnsupportedVersion`
+   */
+  async restoreBackup(source: string, password: string, _ignoreIfCoinTypeMismatch?: boolean, _ignoreIfBech32Mismatch?: string): Promise<void> {
+    checkPassword(password, 'password');
+    return this.#run(async () => {
+      if (await peekSnapshotVersion(source) === 2) throw v2Refused(source);
+      const backup = await Stronghold.open(source, password, { readOnly: true, ...(this.#extra.provider ? { provider: this.#extra.provider } : {}) });
+      try {
+        if (!backup.hasClient(SDK_CLIENT_PATH)) throw new StrongholdError('ClientNotFound', `the backup has no client '${SDK_CLIENT_PATH}'`, { client: SDK_CLIENT_PATH });
+        if (this.#sh) {
+          await this.#sh.close();
+          this.#sh = null;
+        }
+        await backup.saveAs(this.snapshotPath, password, this.#extra.workFactor === undefined ? {} : { workFactor: this.#extra.workFactor });
+      } finally {
+        await backup.close();
+      }
+      await this.#openWith(passwordKey(password));
+    }, false);
+  }
+
+  /** 2.0 name of `restoreBackup`. */
+  restoreFromStrongholdSnapshot(source: string, password: string, ignoreIfCoinTypeMismatch?: boolean, ignoreIfBech32Mismatch?: string): Promise<void> {
+    return this.restoreBackup(source, password, ignoreIfCoinTypeMismatch, ignoreIfBech32Mismatch);
+  }
+
+  /** Stops the timer and closes the snapshot, wiping keys (unsaved changes are dropped; every SDK write already saved). */
+  async close(): Promise<void> {
+    return this.#run(async () => {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#timeoutMs = null;
+      await this.#sh?.close();
+      this.#sh = null;
+    }, false);
+  }
+}
+
+/** The SDK's 1.x name: `new SecretManager({ stronghold: { ... } })`. */
+export { StrongholdSecretManager as SecretManager };
+
+function v2Refused(path: string): StrongholdError<'UnsupportedVersion'> {
+  return new StrongholdError('UnsupportedVersion', `${path} is a v2 snapshot: migrate it with migrateStrongholdSnapshotV2ToV3 first`, { found: '2', expected: '3' });
+}
+
+function checkPassword(password: unknown, field: string): string {
+  if (typeof password !== 'string') throw invalidArgument(field, 'a string');
+  return password;
+}
