@@ -24,7 +24,8 @@ const rfc8032 = readVectorFile<{ vectors: { name: string; secretKey: string; pub
   'rfc8032_ed25519/rfc8032_sec7.1_ed25519.json');
 const rfc7748 = readVectorFile<{ diffieHellman: Record<string, string>; functionVectors: { scalar: string; uCoordinate: string; outputUCoordinate: string }[] }>(
   'rfc7748_x25519/rfc7748_x25519.json');
-const ecdsa = readVectorFile<{ valid: { d: string; m: string; signature: string; description?: string }[] }>('secp256k1/noble-secp256k1_ecdsa.json');
+const ecdsa = readVectorFile<{ valid: { d: string; m: string; signature: string; description?: string }[]; invalid: { sign: { description: string; d: string }[] } }>(
+  'secp256k1/noble-secp256k1_ecdsa.json');
 const nonces = readVectorFile<{ message: string; d: string; k0: string }[]>('secp256k1/noble-secp256k1_rfc6979_nonces.json');
 const eth = readVectorFile<{ keyToAddress: { privateKey: string; address: string }[] }>('ethereum/ethereum_address_vectors.json');
 
@@ -117,6 +118,22 @@ for (const provider of PROVIDERS) {
         assert.equal(hexOf(sig.subarray(0, 32)), r.toString(16).padStart(64, '0'), v.message);
         const pub = await h.run(publicKey({ keyType: 'secp256k1', privateKey: at(`n${i}`) }));
         assert.ok(nodeVerify(pub, utf8(v.message), sig));
+      }
+    });
+
+    test(`secp256k1: the ${ecdsa.invalid.sign.length} invalid private keys of the noble vectors are refused by every secp256k1 procedure`, async () => {
+      const h = harness(provider);
+      for (const [i, v] of ecdsa.invalid.sign.entries()) {
+        await h.run(writeVault({ data: hex(v.d), location: at(`bad${i}`) }));
+        for (const call of [
+          secp256k1EcdsaSign({ flavor: 'sha256', privateKey: at(`bad${i}`), msg: utf8('m') }),
+          publicKey({ keyType: 'secp256k1', privateKey: at(`bad${i}`) }),
+          getEvmAddress({ privateKey: at(`bad${i}`) }),
+        ]) {
+          const err = await rejection(h.run(call));
+          assert.equal(err.code, 'InvalidArgument', v.description);
+          assert.equal(err.details.field, 'privateKey');
+        }
       }
     });
 
