@@ -10,7 +10,7 @@
  * - every record the chain *overwrote* gets its previous secret and policy back. Before the first overwrite
  *   the old secret is copied into guarded memory (wiped and freed when the chain ends), because a failed
  *   chain should leave the vault as it found it, not destroy a key the caller had before.
- * - RevokeData and GarbageCollect steps that ran are not undone (as in Rust).
+ * - RevokeData and GarbageCollect steps that ran are not undone (as in Rust); a vault the chain created stays, empty.
  *
  * The error: a StrongholdError keeps its own `code` (InvalidArgument, PolicyViolation, RecordNotFound...),
  * with `details.step` (0-based) and `details.procedure` added and the original as `cause`, so callers switch
