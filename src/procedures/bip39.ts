@@ -70,7 +70,10 @@ function fromEntropy(provider: CryptoProvider, entropy: Uint8Array, language: Bi
   if (entropy.length < 16 || entropy.length > 32 || entropy.length % 4 !== 0) throw invalidArgument('entropy', '16, 20, 24, 28 or 32 bytes');
   const indices = toIndices(provider, entropy);
   const words = bytesOf(language);
-  const mnemonic = concat([...indices].map((i) => words[i]!), separator);
+  const parts: Uint8Array[] = [];
+  for (const i of indices) parts.push(words[i]!);
+  const mnemonic = concat(parts, separator);
+  parts.length = 0;
   indices.fill(0);
   return mnemonic;
 }
