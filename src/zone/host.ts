@@ -71,6 +71,13 @@ export function zoneNodeFlags(workerPath: string): string[] {
   return ['--permission', '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings'];
 }
 
+/** The zone's error, with its cause (the failing step's own error) when it sent one. */
+function errorFrom(json: unknown): StrongholdError {
+  const err = StrongholdError.fromJSON(json);
+  const cause = (json as { cause?: unknown } | null)?.cause;
+  return cause === undefined ? err : new StrongholdError(err.code, err.message, err.details, { cause: StrongholdError.fromJSON(cause) });
+}
+
 /**
  * The records a chain ships to the zone: those it names, whole vaults it revokes or collects in, and every
  * revoked record of the vaults it names (a failed chain's rollback collects those vaults, as it does inline).
@@ -162,6 +169,7 @@ class Zone {
         }
         if (env.msg.t === 'ready') {
           clearTimeout(timer);
+          this.#idle();
           resolve();
           return;
         }
@@ -172,6 +180,7 @@ class Zone {
         }
         this.pending.delete(env.msg.id as number);
         clearTimeout(p.timer);
+        if (this.pending.size === 0) this.#idle();
         p.resolve({ ...env, plain });
       });
     });
@@ -180,6 +189,17 @@ class Zone {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** An idle zone does not keep the host's event loop alive; a request in flight does. */
+  #idle(): void {
+    this.child.unref();
+    this.child.channel?.unref();
+  }
+
+  #busy(): void {
+    this.child.ref();
+    this.child.channel?.ref();
   }
 
   ready(): Promise<void> {
@@ -221,6 +241,7 @@ class Zone {
         this.kill();
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
+      this.#busy();
       this.child.send(frame, (err) => {
         if (err) this.kill();
       });
@@ -326,7 +347,7 @@ export class ZoneRunner implements ProcedureRunner {
       });
       db.removeRecords(ids);
     }
-    if (msg.ok !== true) throw StrongholdError.fromJSON(msg.error);
+    if (msg.ok !== true) throw errorFrom(msg.error);
     if (!Array.isArray(msg.outputs)) throw bad('missing outputs');
     return msg.outputs.map((i: unknown) => {
       if (i === null) return undefined;

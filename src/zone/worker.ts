@@ -31,8 +31,13 @@ interface Reply {
   blobs: Uint8Array[];
 }
 
-function errorJSON(e: unknown): StrongholdErrorJSON {
-  if (isStrongholdError(e)) return { code: e.code, message: e.message, details: e.details };
+/** The error as JSON, with its cause one level deep when that is a StrongholdError too (chain errors have one). */
+function errorJSON(e: unknown): StrongholdErrorJSON & { cause?: StrongholdErrorJSON } {
+  if (isStrongholdError(e)) {
+    const json: StrongholdErrorJSON & { cause?: StrongholdErrorJSON } = { code: e.code, message: e.message, details: e.details };
+    if (isStrongholdError(e.cause)) json.cause = { code: e.cause.code, message: e.cause.message, details: e.cause.details };
+    return json;
+  }
   const reason = e instanceof Error ? e.name : 'unknown error';
   return new StrongholdError('ProcedureFailed', `the zone failed: ${reason}`, { procedure: 'zone', reason }).toJSON();
 }
