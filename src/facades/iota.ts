@@ -21,7 +21,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { bech32 } from '@scure/base';
 import { Stronghold } from '../client/stronghold.js';
 import type { Client } from '../client/client.js';
-import type { CryptoProvider } from '../crypto/provider.js';
 import { Location } from '../engine/location.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
@@ -33,115 +32,22 @@ import { secp256k1EcdsaSign } from '../procedures/secp256k1-ecdsa-sign.js';
 import { slip10Derive } from '../procedures/slip10-derive.js';
 import type { Slip10Curve } from '../procedures/slip10.js';
 import { passwordKey } from '../snapshot/keys.js';
-import { peekSnapshotVersion, SDK_CLIENT_PATH, SDK_DERIVE_OUTPUT_RECORD_PATH, SDK_SEED_RECORD_PATH, SDK_VAULT_PATH } from './iota-store.js';
+import { peekSnapshotVersion, SDK_CLIENT_PATH, SDK_SEED_RECORD_PATH, SDK_VAULT_PATH } from './iota-store.js';
+import {
+  ADDRESS_GAP_RANGE, bip44Chain, chainOf, derivedLocation, messageBytes, seedLocation, SHIMMER_COIN_TYPE, toHex, u32,
+  type Bip44, type Ed25519Signature, type GenerateAddressesOptions, type HexEncodedString, type Secp256k1EcdsaSignature,
+  type SecretManagerSnapshotOptions, type SignatureUnlock, type StrongholdOptions, type StrongholdSecretManagerOptions,
+} from './iota-types.js';
 
 export {
   migrateStrongholdSnapshotV2ToV3, readUserData, writeUserData, SDK_CLIENT_PATH, SDK_DERIVE_OUTPUT_RECORD_PATH, SDK_SEED_RECORD_PATH,
   SDK_USERDATA_STORE_KEY_RECORD_PATH, SDK_VAULT_PATH, type MigrateOptions,
 } from './iota-store.js';
+export type {
+  Bip44, Ed25519Signature, GenerateAddressesOptions, HexEncodedString, Secp256k1EcdsaSignature, SecretManagerSnapshotOptions,
+  SignatureUnlock, StrongholdOptions, StrongholdSecretManagerOptions,
+} from './iota-types.js';
 
-/** `0x`-prefixed lowercase hex, as the SDK's `HexEncodedString`. */
-export type HexEncodedString = string;
-
-/** The SDK's Stronghold options: `timeout` (seconds) is the Rust `StrongholdDto` field the TS type omits. */
-export interface StrongholdOptions {
-  password?: string;
-  snapshotPath: string;
-  timeout?: number;
-}
-
-/** What `new SecretManager({ stronghold: ... })` takes in the SDK. */
-export interface StrongholdSecretManagerOptions {
-  stronghold: StrongholdOptions;
-}
-
-/** This library's additions: snapshot options. */
-export interface SecretManagerSnapshotOptions {
-  /** scrypt work factor of files this manager creates or re-keys; default 19, as Stronghold. */
-  workFactor?: number;
-  maxWorkFactor?: number;
-  provider?: CryptoProvider;
-}
-
-/** A BIP-44 path; defaults are IOTA's coin type 4218 and zeros. */
-export interface Bip44 {
-  coinType?: number;
-  account?: number;
-  change?: number;
-  addressIndex?: number;
-}
-
-/** `IGenerateAddressesOptions`; defaults as the SDK's `GetAddressesOptions`: coin 4219, account 0, range 0..20, hrp `rms`. */
-export interface GenerateAddressesOptions {
-  coinType?: number;
-  accountIndex?: number;
-  /** End-exclusive. */
-  range?: { start: number; end: number };
-  bech32Hrp?: string;
-  options?: { internal?: boolean; ledgerNanoPrompt?: boolean };
-}
-
-/** The SDK's `Ed25519Signature` (signature type 0). */
-export interface Ed25519Signature {
-  type: 0;
-  publicKey: HexEncodedString;
-  signature: HexEncodedString;
-}
-
-/** The SDK's `Secp256k1EcdsaSignature`: compressed 33-byte public key, 65-byte recoverable signature r || s || v. */
-export interface Secp256k1EcdsaSignature {
-  publicKey: HexEncodedString;
-  signature: HexEncodedString;
-}
-
-/** The SDK's `SignatureUnlock` (unlock type 0). */
-export interface SignatureUnlock {
-  type: 0;
-  signature: Ed25519Signature;
-}
-
-const IOTA_COIN_TYPE = 4218;
-const SHIMMER_COIN_TYPE = 4219;
-const ADDRESS_GAP_RANGE = 20;
-const HARDENED = 0x8000_0000;
-const U32 = 0xffff_ffff;
-
-const toHex = (b: Uint8Array): HexEncodedString => `0x${Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex')}`;
-const seedLocation = (): Location => Location.generic(SDK_VAULT_PATH, SDK_SEED_RECORD_PATH);
-
-function u32(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > U32) throw invalidArgument(field, 'an integer 0..2^32-1');
-  return value;
-}
-
-/** The SDK's `HexEncodedString` (or, as an addition, bytes). */
-function messageBytes(message: unknown): Uint8Array {
-  if (message instanceof Uint8Array) return message;
-  if (typeof message === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(message)) return Uint8Array.from(Buffer.from(message.slice(2), 'hex'));
-  throw invalidArgument('message', 'a 0x-prefixed hex string of even length, or bytes');
-}
-
-/** BIP-44 segments: the first three hardened; change and index hardened for Ed25519, not for secp256k1 (the SDK's chains). */
-function chainOf(curve: Slip10Curve, coin: number, account: number, change: number, index: number): number[] {
-  const soft = curve === 'secp256k1';
-  return [44, coin, account, change, index].map((n, i) => (soft && i >= 3 ? n : (n | HARDENED) >>> 0));
-}
-
-function bip44Chain(curve: Slip10Curve, chain: Bip44 | undefined): number[] {
-  if (chain !== undefined && (typeof chain !== 'object' || chain === null)) throw invalidArgument('chain', 'a Bip44 object');
-  const c = chain ?? {};
-  return chainOf(curve, u32(c.coinType ?? IOTA_COIN_TYPE, 'chain.coinType'), u32(c.account ?? 0, 'chain.account'), u32(c.change ?? 0, 'chain.change'), u32(c.addressIndex ?? 0, 'chain.addressIndex'));
-}
-
-/** The SDK's temporary record for a derived key: `iota-wallet-derived` followed by the chain's big-endian segments. */
-function derivedLocation(chain: number[]): Location {
-  const prefix = new TextEncoder().encode(SDK_DERIVE_OUTPUT_RECORD_PATH);
-  const path = new Uint8Array(prefix.length + 4 * chain.length);
-  path.set(prefix, 0);
-  const view = new DataView(path.buffer);
-  chain.forEach((seg, i) => view.setUint32(prefix.length + 4 * i, seg));
-  return Location.generic(SDK_VAULT_PATH, path);
-}
 
 /**
  * The IOTA SDK's Stronghold secret manager. Every method is serialised, as the SDK's adapter holds one mutex.
