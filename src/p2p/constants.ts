@@ -1,0 +1,43 @@
+/**
+ * Protocol id and limits of the Stronghold remote protocol (docs/spec/p2p-protocol.md). Each limit is a
+ * default that `ServeInit` / `RemoteInit` may override; the comment says where the number comes from.
+ * @module
+ */
+
+/** The protocol id, negotiated by multistream-select. Rust used `/stronghold-p2p/1.0.0` with another wire format. */
+export const PROTOCOL = '/stronghold/rpc/1.0.0';
+
+/**
+ * Largest frame either side reads, in bytes. Our choice: a 1 MiB secret (`MAX_SECRET_BYTES`) plus its JSON
+ * header fits, and a sync batch is split to stay below it. Rust had no limit (`usize::MAX`), a memory DoS.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/** Largest JSON header inside a frame. Our choice: headers hold paths, hex messages and results, not bulk data. */
+export const MAX_HEADER_BYTES = 1024 * 1024;
+
+/**
+ * Requests a peer may have in flight on a server, over all its streams. Our choice: enough for a client that
+ * pipelines (16 in the benchmark), small enough that one peer cannot hold every CPU slot.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 32;
+
+/** Time a server gives one request, the firewall included. Rust's builder default was 10 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Time an "ask" rule waits for the application's answer before denying. Rust's firewall timeout was 10 s. */
+export const DEFAULT_ASK_TIMEOUT_MS = 10_000;
+
+/** Streams of our protocol a peer may open on one connection. Our choice: a client needs one; a few spare for reconnects. */
+export const MAX_INBOUND_STREAMS = 8;
+
+/** Largest request id; ids are JSON numbers, so they stay exact below 2^53, and u32 is plenty. */
+export const MAX_REQUEST_ID = 0xffff_ffff;
+
+/** Records per sync export request, halved when a batch would exceed the frame limit. Our choice. */
+export const SYNC_BATCH_RECORDS = 256;
+
+/** Where a Stronghold keeps its libp2p identity: a non-exportable Ed25519 seed. Remote requests may never touch it. */
+export const IDENTITY_CLIENT = 'stronghold-p2p';
+export const IDENTITY_VAULT = 'identity';
+export const IDENTITY_RECORD = 'ed25519';

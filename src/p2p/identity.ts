@@ -1,0 +1,62 @@
+/**
+ * The persistent libp2p identity of a Stronghold: an Ed25519 seed stored in the snapshot itself, in client
+ * `stronghold-p2p`, vault `identity`, record `ed25519`, as a non-exportable record that no procedure may use.
+ * It is created on first use (marking the Stronghold as changed: save it to keep the peer id), so the peer id
+ * is stable across restarts and the key is protected like every other secret while at rest.
+ *
+ * The seed is read only through the engine's use gate and handed to `@libp2p/crypto`, which keeps the
+ * expanded key in an ordinary JS object for as long as the libp2p node runs: JS memory we cannot wipe or lock.
+ * Remote requests may never name the identity client (the firewall refuses it whatever the rules say).
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import type { PrivateKey } from '@libp2p/interface';
+import type { Stronghold } from '../client/stronghold.js';
+import { clientId } from '../engine/ids.js';
+import { Location } from '../engine/location.js';
+import { StrongholdError } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import { encodePolicy } from '../procedures/policy.js';
+import { IDENTITY_CLIENT, IDENTITY_RECORD, IDENTITY_VAULT } from './constants.js';
+
+const SEED_BYTES = 32;
+const IDENTITY_LOCATION = Location.generic(IDENTITY_VAULT, IDENTITY_RECORD);
+
+/**
+ * The Stronghold's libp2p private key, created and stored on first use.
+ * @throws StrongholdError `Locked`, `CorruptRecord`
+ * @example const key = await peerIdentity(sh); console.log(peerIdFromPrivateKey(key).toString())
+ */
+export async function peerIdentity(sh: Stronghold): Promise<PrivateKey> {
+  const path = new TextEncoder().encode(IDENTITY_CLIENT);
+  if (!sh.hasClient(path)) {
+    sh.createClient(path);
+    // Only this module reaches the identity client, through the engine; applications do not see it loaded.
+    sh.unloadClient(path);
+  }
+  const db = sh.clientDb(clientId(path));
+  if (!db) throw new StrongholdError('ClientNotFound', `client '${IDENTITY_CLIENT}' vanished`, { client: IDENTITY_CLIENT });
+  if (!db.recordExists(IDENTITY_LOCATION)) {
+    const seed = new Uint8Array(SEED_BYTES);
+    const padding = new Uint8Array(15);
+    try {
+      randomBytes(SEED_BYTES).copy(seed);
+      db.write(IDENTITY_LOCATION, seed, encodePolicy({ exportable: false, allowed: [] }, randomBytes(15)));
+    } finally {
+      wipe(seed, padding);
+    }
+  }
+  return db.use(IDENTITY_LOCATION, async (seed) => {
+    if (seed.length !== SEED_BYTES) {
+      throw new StrongholdError('CorruptRecord', `the p2p identity record holds ${seed.length} bytes, not ${SEED_BYTES}`, { vault: IDENTITY_VAULT, record: IDENTITY_RECORD });
+    }
+    return generateKeyPairFromSeed('Ed25519', seed);
+  });
+}
+
+/** The peer id (base58) of the Stronghold's identity; creates the identity on first use. */
+export async function peerIdOf(sh: Stronghold): Promise<string> {
+  return peerIdFromPrivateKey(await peerIdentity(sh)).toString();
+}

@@ -1,0 +1,205 @@
+/**
+ * Sync: pull records from a source client into a target client (docs/spec/p2p-protocol.md §6).
+ *
+ * 1. Compare hierarchies: for every selected source vault, (record id, blob id) pairs against the target's.
+ * 2. Take what the target lacks; with `policy: 'replace'` also what differs (a different BlobId), never what is equal.
+ * 3. Export exactly those records from the source, in the persisted form with their vault keys.
+ * 4. Rename vaults as asked, then merge: each record is authenticated under its source vault key and re-sealed
+ *    under the target's, keeping its id, BlobId and hint (so its usage policy).
+ *
+ * A source is anything that answers `hierarchy` and `export`: a local client (`localSource`), or a remote one
+ * (remote.ts, where the export travels age-encrypted under an ephemeral X25519 agreement on top of Noise).
+ * Two local clients, two snapshots and two peers all go through `syncInto`.
+ *
+ * Revoked and non-exportable records are never offered by a source: a non-exportable secret never leaves its client.
+ * Records keep the RecordId derived from their source vault path, as in Rust; after a rename they are listed
+ * in the new vault but a Location built from the new vault path does not name them.
+ * @module
+ */
+import { toPathBytes } from '../assert.js';
+import type { Stronghold } from '../client/stronghold.js';
+import type { ClientDb } from '../engine/db.js';
+import { clientId, vaultId } from '../engine/ids.js';
+import type { Path } from '../engine/location.js';
+import { decodeDataTransaction, openInto, TRANSACTION_LENGTH } from '../engine/record.js';
+import { invalidArgument, StrongholdError } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import { decodePolicy } from '../procedures/policy.js';
+import type { ClientState } from '../snapshot/state.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+
+/** Vault id (hex) → record id (hex) → blob id (hex). */
+export type Hierarchy = Map<string, Map<string, string>>;
+
+/** Vault id (hex) → record ids (hex) wanted, or null for all. */
+export type Selection = Map<string, Set<string> | null>;
+
+export interface SyncSource {
+  /** The source's exportable, live records of the vaults it offers. */
+  hierarchy(): Promise<Hierarchy>;
+  /** Those records in the persisted form, with their vault keys in clear (the merge wipes them). */
+  export(selection: Selection): Promise<ClientState>;
+}
+
+export interface SyncOptions {
+  /** Keep the target's version of a record both sides have (default), or replace it when it differs. */
+  policy?: 'keep' | 'replace';
+  /** Source vault paths to pull; all the source offers by default. */
+  vaults?: Path[];
+  /** Source vault path → target vault path. */
+  rename?: [Path, Path][] | Record<string, string>;
+}
+
+export interface SyncResult {
+  /** Records merged into the target. */
+  merged: number;
+  /** Records both sides had and the policy kept (or that were equal). */
+  kept: number;
+}
+
+/**
+ * The exportable, live part of `selection` in `db`, as `exportSubset` gives it. Revoked records and records
+ * whose policy is non-exportable are dropped here, after authenticating their data transaction.
+ */
+export function exportableSubset(db: ClientDb, selection: Selection): ClientState {
+  const state = db.exportSubset(selection);
+  const tx = new Uint8Array(TRANSACTION_LENGTH);
+  for (const v of state.vaults) {
+    v.records = v.records.filter((r) => {
+      if (r.revoke !== null || !openInto(v.key, r.id, r.data, tx)) return false;
+      const meta = decodeDataTransaction(r.id, tx);
+      return meta !== null && decodePolicy(meta.hint).exportable;
+    });
+  }
+  wipe(tx);
+  return state;
+}
+
+/** The hierarchy `exportableSubset` would offer for `selection`. Wipes the vault keys it exported. */
+export function exportableHierarchy(db: ClientDb, selection: Selection): Hierarchy {
+  const state = exportableSubset(db, selection);
+  try {
+    const out: Hierarchy = new Map();
+    const tx = new Uint8Array(TRANSACTION_LENGTH);
+    for (const v of state.vaults) {
+      const records = new Map<string, string>();
+      for (const r of v.records) {
+        if (!openInto(v.key, r.id, r.data, tx)) continue;
+        const meta = decodeDataTransaction(r.id, tx);
+        if (meta) records.set(hex(r.id), hex(meta.blobId));
+      }
+      out.set(hex(v.id), records);
+    }
+    wipe(tx);
+    return out;
+  } finally {
+    wipeState(state);
+  }
+}
+
+export function wipeState(state: ClientState): void {
+  for (const k of state.keystore) wipe(k.key);
+  for (const v of state.vaults) wipe(v.key);
+}
+
+/** A local client as a sync source. */
+export function localSource(db: ClientDb): SyncSource {
+  const all = (): Selection => new Map(db.hierarchy().map((v) => [hex(v.vaultId), null]));
+  return {
+    hierarchy: async () => exportableHierarchy(db, all()),
+    export: async (selection) => exportableSubset(db, selection),
+  };
+}
+
+function renames(rename: SyncOptions['rename']): Map<string, Uint8Array> {
+  const pairs = rename === undefined ? [] : Array.isArray(rename) ? rename : Object.entries(rename);
+  const out = new Map<string, Uint8Array>();
+  for (const [from, to] of pairs) out.set(hex(vaultId(toPathBytes(from, 'rename'))), vaultId(toPathBytes(to, 'rename')));
+  return out;
+}
+
+/**
+ * Pulls records from `source` into `target` (see the module doc).
+ * @throws StrongholdError `InvalidArgument` (options), `CorruptPayload` (a record that does not authenticate:
+ *   nothing of that batch is merged), and whatever the source throws (`PermissionDenied`, `Timeout`, ...)
+ */
+export async function syncInto(target: ClientDb, source: SyncSource, options: SyncOptions = {}): Promise<SyncResult> {
+  const policy = options.policy ?? 'keep';
+  if (policy !== 'keep' && policy !== 'replace') throw invalidArgument('policy', '"keep" or "replace"');
+  const selected = options.vaults === undefined ? null : new Set(options.vaults.map((v) => hex(vaultId(toPathBytes(v, 'vaults')))));
+  const rename = renames(options.rename);
+  const theirs = await source.hierarchy();
+  const ours = new Map(target.hierarchy().map((v) => [hex(v.vaultId), new Map(v.records.map((r) => [hex(r.id), hex(r.blobId)]))]));
+
+  const wanted: Selection = new Map();
+  let kept = 0;
+  for (const [vid, records] of theirs) {
+    if (selected && !selected.has(vid)) continue;
+    const targetVault = ours.get(rename.has(vid) ? hex(rename.get(vid)!) : vid);
+    const ids = new Set<string>();
+    for (const [rid, blob] of records) {
+      const existing = targetVault?.get(rid);
+      if (existing === undefined || (policy === 'replace' && existing !== blob)) ids.add(rid);
+      else kept++;
+    }
+    if (ids.size > 0) wanted.set(vid, ids);
+  }
+  if (wanted.size === 0) return { merged: 0, kept };
+
+  const state = await source.export(wanted);
+  try {
+    for (const v of state.vaults) {
+      // Only what was asked for is merged, whatever a (remote) source sent.
+      const ids = wanted.get(hex(v.id));
+      v.records = ids ? v.records.filter((r) => ids.has(hex(r.id))) : [];
+      const to = rename.get(hex(v.id));
+      if (to) {
+        for (const k of state.keystore) if (hex(k.vaultId) === hex(v.id)) k.vaultId = to.slice();
+        v.id = to.slice();
+      }
+    }
+  } catch (e) {
+    wipeState(state);
+    throw e;
+  }
+  const merged = target.mergeSubset(state, { replace: policy === 'replace' });
+  return { merged, kept };
+}
+
+function dbOf(sh: Stronghold, path: Path, field: string): ClientDb {
+  const bytes = toPathBytes(path, field);
+  const db = sh.clientDb(clientId(bytes));
+  if (!db) throw new StrongholdError('ClientNotFound', `there is no client '${String(path)}'`, { client: String(path) });
+  return db;
+}
+
+/**
+ * Pulls from client `from` of `source` into client `to` of `target` (both local; they may be the same Stronghold).
+ * The target client must exist. Save the target Stronghold to keep the result.
+ */
+export async function syncClients(target: Stronghold, to: Path, source: Stronghold, from: Path, options: SyncOptions = {}): Promise<SyncResult> {
+  return syncInto(dbOf(target, to, 'to'), localSource(dbOf(source, from, 'from')), options);
+}
+
+/**
+ * Pulls every client of `source` into `target`, client by client (by id: snapshots store ids, not paths).
+ * A client that `target` lacks is skipped and counted in `missingClients`; create it in the target first.
+ */
+export async function syncSnapshots(target: Stronghold, source: Stronghold, options: Omit<SyncOptions, 'rename'> = {}): Promise<SyncResult & { missingClients: number }> {
+  let merged = 0;
+  let kept = 0;
+  let missingClients = 0;
+  for (const { id } of source.listClients()) {
+    const bytes = Uint8Array.from(Buffer.from(id, 'hex'));
+    const to = target.clientDb(bytes);
+    if (!to) {
+      missingClients++;
+      continue;
+    }
+    const r = await syncInto(to, localSource(source.clientDb(bytes)!), options);
+    merged += r.merged;
+    kept += r.kept;
+  }
+  return { merged, kept, missingClients };
+}
