@@ -383,7 +383,7 @@ export class RemoteStore {
 
   async get(key: StoreKey): Promise<Uint8Array | null> {
     const a = await this.#ask('storeGet', { key: storeKey(key) });
-    return expectBool(a.result, 'found') ? a.blob.slice() : null;
+    return expectBool(a.result, 'found') ? new Uint8Array(a.blob) : null;
   }
 
   async has(key: StoreKey): Promise<boolean> {
@@ -394,12 +394,12 @@ export class RemoteStore {
   async insert(key: StoreKey, value: Uint8Array | string, options: InsertOptions = {}): Promise<Uint8Array | null> {
     const bytes = typeof value === 'string' ? enc.encode(value) : assertBytes(value, { field: 'value' });
     const a = await this.#ask('storeSet', { key: storeKey(key), ttlMs: options.ttlMs }, bytes);
-    return expectBool(a.result, 'found') ? a.blob.slice() : null;
+    return expectBool(a.result, 'found') ? new Uint8Array(a.blob) : null;
   }
 
   async delete(key: StoreKey): Promise<Uint8Array | null> {
     const a = await this.#ask('storeDelete', { key: storeKey(key) });
-    return expectBool(a.result, 'found') ? a.blob.slice() : null;
+    return expectBool(a.result, 'found') ? new Uint8Array(a.blob) : null;
   }
 
   async keys(): Promise<Uint8Array[]> {
