@@ -163,7 +163,10 @@ export class StrongholdSecretManager {
     if (this.#timeoutMs === null || !this.#sh || this.#sh.isLocked) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.#run(async (sh) => sh.lock(), false).catch(() => undefined);
+      // A failed save while locking leaves the Stronghold open; the next call re-arms the timer.
+      void this.#run(async () => {
+        if (this.#sh && !this.#sh.isLocked) await this.#sh.lock();
+      }, false).catch(() => undefined);
     }, this.#timeoutMs);
     this.#timer.unref();
   }
