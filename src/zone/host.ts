@@ -25,7 +25,7 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { decodeState, encodeState } from '../snapshot/bincode.js';
-import { chainSelection, encodeCall } from './calls.js';
+import { chainSelection, decodeValue, encodeCall } from './calls.js';
 import {
   decodeEnvelope, encodeEnvelope, EphemeralKey, isZoneHello, ZONE_PROTOCOL_VERSION, type SealedChannel, type TestHook,
 } from './protocol.js';
@@ -349,12 +349,7 @@ export class ZoneRunner implements ProcedureRunner {
     }
     if (msg.ok !== true) throw errorFrom(msg.error);
     if (!Array.isArray(msg.outputs)) throw bad('missing outputs');
-    return msg.outputs.map((i: unknown) => {
-      if (i === null) return undefined;
-      const b = typeof i === 'number' ? blobs[i] : undefined;
-      if (!b) throw bad('output index out of range');
-      return Uint8Array.from(b);
-    });
+    return msg.outputs.map((o: unknown) => (o === null ? undefined : decodeValue(o, blobs, { copy: true })));
   }
 
   /**

@@ -71,8 +71,14 @@ export class EphemeralKey {
     try {
       keys.write((out) => {
         const shared = out.subarray(0, KEY_BYTES);
-        this.#secret.read((sk) => sodium.crypto_scalarmult(shared, sk, peerPublic));
-        if (sodium.sodium_is_zero(shared)) throw protocolError('the peer public key has low order');
+        // libsodium refuses (throws) when the result is all zero, i.e. for a low-order peer key.
+        let ok = true;
+        try {
+          this.#secret.read((sk) => sodium.crypto_scalarmult(shared, sk, peerPublic));
+        } catch {
+          ok = false;
+        }
+        if (!ok || sodium.sodium_is_zero(shared)) throw protocolError('the peer public key has low order');
         const [hostPub, zonePub] = role === 'host' ? [this.publicKey, peerPublic] : [peerPublic, this.publicKey];
         const salt = Buffer.concat([hostPub, zonePub]);
         const derive = (info: string): Uint8Array => new Uint8Array(hkdfSync('sha256', shared, salt, info, KEY_BYTES));

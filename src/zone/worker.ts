@@ -17,7 +17,7 @@ import { wipe } from '../memory/guarded.js';
 import { sodium } from '../memory/sodium.js';
 import { decodeState, encodeState } from '../snapshot/bincode.js';
 import type { ClientState } from '../snapshot/state.js';
-import { decodeCalls, decodeJsonCalls } from './calls.js';
+import { decodeCalls, decodeJsonCalls, encodeValue } from './calls.js';
 import { decodeEnvelope, encodeEnvelope, EphemeralKey, TEST_HOOKS, ZONE_PROTOCOL_VERSION, type SealedChannel, type TestHook } from './protocol.js';
 
 /** Exit codes the host reports in ZoneCrashed.details.exitCode. */
@@ -100,12 +100,9 @@ async function runRequest(msg: Record<string, unknown>, blobs: Uint8Array[]): Pr
       wipeState(changes);
     }
     const out: Uint8Array[] = [changesBlob];
-    const outputIndex = outputs.map((o) => {
-      if (o === undefined || o === null) return null;
-      if (!(o instanceof Uint8Array)) throw new StrongholdError('ProtocolError', 'a procedure output is not bytes', { reason: 'output type' });
-      return out.push(o) - 1;
-    });
-    return { msg: { t: 'result', id, ok: error === null, error, outputs: outputIndex, changes: 0, removed }, blobs: out };
+    const attach = (b: Uint8Array): number => out.push(b) - 1;
+    const wireOutputs = outputs.map((o) => (o === undefined ? null : encodeValue(o, attach)));
+    return { msg: { t: 'result', id, ok: error === null, error, outputs: wireOutputs, changes: 0, removed }, blobs: out };
   } catch (e) {
     return { msg: { t: 'result', id, ok: false, error: errorJSON(e), outputs: [], changes: null, removed: [] }, blobs: [] };
   } finally {
