@@ -105,9 +105,13 @@ export async function main(argv: string[], streams: Streams, input: Input): Prom
   const out = new Output(streams, json);
   try {
     refusePasswordArgs(argv);
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    if (argv.length === 0) {
+      streams.stderr.write(`${mainHelp()}\n\n`);
+      throw usage('no command given');
+    }
+    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       streams.stdout.write(`${mainHelp()}\n`);
-      return argv.length === 0 ? EXIT.usage : EXIT.ok;
+      return EXIT.ok;
     }
     if (argv[0] === '--version') {
       streams.stdout.write(`${json ? JSON.stringify({ version: version() }) : version()}\n`);
