@@ -217,6 +217,20 @@ describe('password lifecycle, timeout, backup and restore', () => {
     await again.close();
   });
 
+  test('a wrong password in the options fails the first call; calls run one at a time', async () => {
+    const path = copy(f.file);
+    const wrong = new StrongholdSecretManager({ stronghold: { password: 'wrong', snapshotPath: path } });
+    await assert.rejects(wrong.generateEd25519Addresses({ range: { start: 0, end: 1 } }), isCode('WrongPassword'));
+    await assert.rejects(wrong.generateEd25519Addresses({ range: { start: 0, end: 1 } }), isCode('Locked'));
+    await wrong.close();
+    const sm = new StrongholdSecretManager({ stronghold: { password: f.password, snapshotPath: path } });
+    const message = new Uint8Array([1, 2, 3]);
+    // Same chain, so the same temporary record: concurrent calls must not interleave.
+    const sigs = await Promise.all(Array.from({ length: 4 }, () => sm.signEd25519(message, { coinType: 4218 })));
+    for (const s of sigs) assert.ok(verify(null, message, ed25519Spki(unhex(s.publicKey)), unhex(s.signature)));
+    await sm.close();
+  });
+
   test('the timeout clears the password after inactivity (timer.unref, Stronghold.lock)', async () => {
     const path = copy(f.file);
     const sm = await StrongholdSecretManager.create({ stronghold: { password: f.password, snapshotPath: path, timeout: 3600 } });

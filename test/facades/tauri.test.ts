@@ -183,6 +183,27 @@ describe('passwordHash and errors', () => {
     await assert.rejects(Stronghold.load(path, 'abc', { passwordHash: () => new Uint8Array(31) }), (e: any) => isCode('InvalidArgument')(e) && e.details.field === 'passwordHash');
   });
 
+  test('without a key derivation, load and configure refuse (the plugin\'s Builder requires one)', async () => {
+    await assert.rejects(Stronghold.load(join(dir, 'none.hold'), 'pw', { passwordHash: undefined, argon2: undefined }), (e: any) => isCode('InvalidArgument')(e) && e.details.field === 'passwordHash');
+    assert.throws(() => configure({}), isCode('InvalidArgument'));
+    await assert.rejects(Stronghold.load('', 'pw'), isCode('InvalidArgument'));
+  });
+
+  test('a second load of the same path replaces the first instance without saving it', async () => {
+    const path = join(dir, 'twice.hold');
+    const opts = { passwordHash: () => new Uint8Array(32).fill(1), workFactor: 0 };
+    const first = await Stronghold.load(path, 'pw', opts);
+    const c = await first.createClient('c');
+    await c.getStore().insert('saved', [1]);
+    await first.save();
+    await c.getStore().insert('unsaved', [2]);
+    const second = await Stronghold.load(path, 'pw', opts);
+    const store = (await second.loadClient('c')).getStore();
+    assert.deepEqual(await store.get('saved'), new Uint8Array([1]));
+    assert.equal(await store.get('unsaved'), null);
+    await second.unload();
+  });
+
   test('typed errors that still read well as strings', async () => {
     const sh = await Stronghold.load(join(dir, 'errors.hold'), 'pw', { passwordHash: () => new Uint8Array(32), workFactor: 0 });
     const err = await sh.loadClient('missing').catch((e) => e);
