@@ -22,6 +22,12 @@ export { concatSecret, ConcatSecret, type ConcatSecretInput } from './concat-sec
 export { copyRecord, CopyRecord, type CopyRecordInput } from './copy-record.js';
 export { ed25519Sign, Ed25519Sign, type Ed25519SignInput } from './ed25519-sign.js';
 export type { KeyType, LocationLike } from './fields.js';
+export { frostCommit, FrostCommit, type FrostCommitInput, type FrostCommitOutput } from './frost-commit.js';
+export { frostKeygen, FrostKeygen, type FrostKeygenInput } from './frost-keygen.js';
+export type { FrostCommitment, FrostGroup } from './frost-records.js';
+export { frostShareExport, FrostShareExport, type FrostShareExportInput } from './frost-share-export.js';
+export { frostShareImport, FrostShareImport, type FrostShareImportInput, type FrostShareInfo } from './frost-share-import.js';
+export { frostSign, FrostSign, type FrostSignInput, type FrostSignOutput } from './frost-sign.js';
 export { garbageCollect, GarbageCollect, type GarbageCollectInput } from './garbage-collect.js';
 export { generateKey, GenerateKey, type GenerateKeyInput } from './generate-key.js';
 export { getEvmAddress, GetEvmAddress, type GetEvmAddressInput } from './get-evm-address.js';

@@ -28,7 +28,8 @@ export const POLICY_PROCEDURES = [
   'WriteVault', 'RevokeData', 'GarbageCollect', 'CopyRecord', 'Slip10Generate', 'Slip10Derive', 'BIP39Generate',
   'BIP39Recover', 'GenerateKey', 'PublicKey', 'GetEvmAddress', 'Ed25519Sign', 'Secp256k1EcdsaSign',
   'X25519DiffieHellman', 'Hmac', 'Hkdf', 'Pbkdf2Hmac', 'ConcatKdf', 'AeadEncrypt', 'AeadDecrypt',
-  'AesKeyWrapEncrypt', 'AesKeyWrapDecrypt', 'ConcatSecret',
+  'AesKeyWrapEncrypt', 'AesKeyWrapDecrypt', 'ConcatSecret', 'FrostKeygen', 'FrostCommit', 'FrostSign',
+  'FrostShareExport', 'FrostShareImport',
 ] as const;
 
 export type ProcedureName = (typeof POLICY_PROCEDURES)[number];

@@ -13,6 +13,11 @@ import { ConcatKdf } from './concat-kdf.js';
 import { ConcatSecret } from './concat-secret.js';
 import { CopyRecord } from './copy-record.js';
 import { Ed25519Sign } from './ed25519-sign.js';
+import { FrostCommit } from './frost-commit.js';
+import { FrostKeygen } from './frost-keygen.js';
+import { FrostShareExport } from './frost-share-export.js';
+import { FrostShareImport } from './frost-share-import.js';
+import { FrostSign } from './frost-sign.js';
 import { GarbageCollect } from './garbage-collect.js';
 import { GenerateKey } from './generate-key.js';
 import { GetEvmAddress } from './get-evm-address.js';
@@ -34,6 +39,7 @@ export const PROCEDURES: readonly Procedure<any, any>[] = Object.freeze([
   WriteVault, RevokeData, GarbageCollect, CopyRecord, Slip10Generate, Slip10Derive, BIP39Generate, BIP39Recover,
   GenerateKey, PublicKey, GetEvmAddress, Ed25519Sign, Secp256k1EcdsaSign, X25519DiffieHellman, Hmac, Hkdf,
   Pbkdf2Hmac, ConcatKdf, AeadEncrypt, AeadDecrypt, AesKeyWrapEncrypt, AesKeyWrapDecrypt, ConcatSecret,
+  FrostKeygen, FrostCommit, FrostSign, FrostShareExport, FrostShareImport,
 ]);
 
 /** Procedure by JSON type name. */

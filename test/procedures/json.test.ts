@@ -30,7 +30,9 @@ const expected: Record<string, (out: unknown) => boolean> = {
 describe('JSON form', () => {
   test('the docs show one example per procedure, in a runnable order', () => {
     const types = catalogue.map((j) => (j as { type: string }).type);
-    assert.deepEqual([...types].sort(), PROCEDURES.map((p) => p.type).sort());
+    // The FROST examples need live commitments, so they live in docs/threshold.md and test/frost runs them.
+    const catalogued = PROCEDURES.map((p) => p.type).filter((t) => !t.startsWith('Frost'));
+    assert.deepEqual([...types].sort(), catalogued.sort());
   });
 
   for (const provider of PROVIDERS) {

@@ -37,7 +37,7 @@ describe('policy hint encoding', () => {
     }
     const hint = encodePolicy({ exportable: false, allowed: ['WriteVault', 'ConcatSecret'] }, pad);
     assert.equal(hint[4], 3);
-    assert.equal(new DataView(hint.buffer).getUint32(5), 1 | (1 << (POLICY_PROCEDURES.length - 1)));
+    assert.equal(new DataView(hint.buffer).getUint32(5), 1 | (1 << POLICY_PROCEDURES.indexOf('ConcatSecret')));
   });
 
   test('a hint without the magic (Rust, random) is the legacy policy; unknown flags fail closed', () => {

@@ -1,0 +1,103 @@
+/**
+ * FrostSign: FROST round two (RFC 9591 §5.2): the signature share of `message` under the signing package
+ * `commitments`, with the share at `share` and the nonces at the handle `nonces`.
+ *
+ * Reads: `share`, then `nonces`. Stores: nothing; it revokes the nonce record and garbage-collects its vault
+ * BEFORE the share is computed, so a handle signs at most once. Returns `{identifier, signatureShare}`.
+ *
+ * The nonce-safety rule (docs/threshold.md): the package is first checked against the share record
+ * (t <= count <= n, distinct identifiers, the signer present); from the moment the nonce record has been read it
+ * is gone, whatever happens next (a commitment that does not match the handle, a failed computation). Neither
+ * revocation nor collection is undone by a chain's rollback. The vault change is only in memory here: whoever
+ * releases the share must first make it durable (src/frost/persist.ts saves the snapshot before returning).
+ * @module
+ */
+import { ed25519_FROST } from '@noble/curves/ed25519.js';
+import type { Location } from '../engine/location.js';
+import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import * as f from './fields.js';
+import { commitmentList, decodeNonces, decodeShare, hex, idOf, publicOf, toNoble, type FrostCommitment } from './frost-records.js';
+import type { Procedure, ProcedureCall } from './types.js';
+
+const TYPE = 'FrostSign';
+
+/** Largest message: FROST signs the message itself (no prehash), and it may come from a peer. Our choice. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export interface FrostSignInput {
+  share: Location;
+  nonces: Location;
+  message: Uint8Array;
+  commitments: FrostCommitment[];
+}
+
+export interface FrostSignOutput {
+  identifier: number;
+  signatureShare: Uint8Array;
+}
+
+function build(i: { share: unknown; nonces: unknown; message: unknown; commitments: unknown }, fromJson = false): FrostSignInput {
+  return {
+    share: f.location(i.share, 'share', TYPE),
+    nonces: f.location(i.nonces, 'nonces', TYPE),
+    message: f.bytes(i.message, 'message', TYPE, { max: MAX_MESSAGE_BYTES }),
+    commitments: commitmentList(i.commitments, 'commitments', TYPE, fromJson),
+  };
+}
+
+export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
+  type: TYPE,
+  parse(json) {
+    f.onlyFields(json, ['share', 'nonces', 'message', 'commitments'], TYPE);
+    return build({
+      share: f.required(json, 'share', TYPE),
+      nonces: f.required(json, 'nonces', TYPE),
+      message: f.hex(json, 'message', TYPE, { max: MAX_MESSAGE_BYTES }),
+      commitments: f.required(json, 'commitments', TYPE),
+    }, true);
+  },
+  locations: (i) => ({ inputs: [i.share, i.nonces], outputs: [], vaults: [i.nonces.vaultPath] }),
+  run(ctx, i) {
+    const signer = ctx.use(TYPE, i.share, (secret) => {
+      const s = decodeShare(secret, 'share', TYPE);
+      const n = i.commitments.length;
+      if (n < s.threshold || n > s.participants) throw invalidArgument('commitments', `between ${s.threshold} and ${s.participants} commitments, got ${n}`, TYPE);
+      const outside = i.commitments.find((c) => c.identifier > s.participants);
+      if (outside) throw invalidArgument('commitments', `identifiers 1..${s.participants}, got ${outside.identifier}`, TYPE);
+      if (!i.commitments.some((c) => c.identifier === s.identifier)) throw invalidArgument('commitments', `a commitment of this signer (identifier ${s.identifier})`, TYPE);
+      return { identifier: s.identifier, groupPublicKey: s.commitments[0]! };
+    });
+
+    // The point of no return: once read, the nonces exist only in these two arrays.
+    const nonces = ctx.use(TYPE, i.nonces, (secret) => decodeNonces(secret, TYPE));
+    try {
+      ctx.revoke(i.nonces);
+      ctx.garbageCollect(i.nonces.vaultPath);
+      if (nonces.identifier !== signer.identifier || !nonces.groupPublicKey.every((b, k) => b === signer.groupPublicKey[k])) {
+        throw invalidArgument('nonces', 'a nonce handle committed with this share', TYPE);
+      }
+      const signatureShare = ctx.use(TYPE, i.share, (secret) => {
+        const s = decodeShare(secret, 'share', TYPE);
+        try {
+          return ed25519_FROST.signShare({ identifier: idOf(s.identifier), signingShare: s.signingShare }, publicOf(s),
+            { hiding: nonces.hiding, binding: nonces.binding }, toNoble(i.commitments), i.message);
+        } catch (e) {
+          if (isStrongholdError(e)) throw e;
+          const mismatch = e instanceof Error && /signer commitment/.test(e.message);
+          if (mismatch) throw invalidArgument('commitments', "this signer's commitment as FrostCommit returned it for the handle", TYPE);
+          throw new StrongholdError('ProcedureFailed', `${TYPE}: signing failed`, { procedure: TYPE, reason: 'invalid signing package' }, { cause: e });
+        }
+      });
+      return { identifier: signer.identifier, signatureShare };
+    } finally {
+      wipe(nonces.hiding, nonces.binding);
+    }
+  },
+  outputToJSON: (o) => ({ identifier: o.identifier, signatureShare: hex(o.signatureShare) }),
+};
+
+/** Round two: the signature share of `message`; destroys the nonces at `nonces` first. */
+export function frostSign(input: { share: f.LocationLike; nonces: f.LocationLike; message: Uint8Array; commitments: FrostCommitment[] }): ProcedureCall<FrostSignInput, FrostSignOutput> {
+  return f.call(FrostSign, build(input));
+}
