@@ -219,7 +219,13 @@ class Zone {
     this.kill();
   }
 
+  /** True once the zone died or was told to stop: it takes no more requests. */
+  get isDead(): boolean {
+    return this.#dead !== null;
+  }
+
   kill(): void {
+    this.#dead ??= this.#crashed(null, 'SIGKILL');
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
@@ -277,7 +283,7 @@ export class ZoneRunner implements ProcedureRunner {
 
   async #ensure(): Promise<Zone> {
     if (this.#closed) throw invalidArgument('zone', 'an open runner (it was closed)');
-    if (!this.#zone) {
+    if (!this.#zone || this.#zone.isDead) {
       if (!existsSync(this.#workerPath)) throw invalidArgument('workerPath', `the compiled zone worker (run the build; looked for ${this.#workerPath})`);
       const zone = new Zone(this.#workerPath, this.#options, (z) => {
         if (this.#zone === z) this.#zone = null;
