@@ -1,0 +1,362 @@
+/**
+ * Strongholds over libp2p on loopback: two servers and callers, remote signing verified with node:crypto,
+ * denied and restricted peers, a relay, sync with both merge policies, concurrency, a restart that keeps the
+ * peer id, and hostile input (malformed frames, unknown types, oversized frames, floods, disconnects).
+ * Every node is stopped in `after`.
+ */
+import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Libp2p, Stream } from '@libp2p/interface';
+import { Stronghold } from '../../src/client/stronghold.js';
+import { Location } from '../../src/engine/location.js';
+import { isStrongholdError, type StrongholdError } from '../../src/errors.js';
+import { PROTOCOL } from '../../src/p2p/constants.js';
+import { encodeLength, prefixed, readFrames } from '../../src/p2p/frames.js';
+import { peerIdOf, relay, remote, serve, waitForCircuitAddress, type RelayNode, type RemoteStronghold, type StrongholdServer } from '../../src/p2p/index.js';
+import { encodeFrame, parseResponse, requestHeader, type Response } from '../../src/p2p/messages.js';
+
+const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const MSG = Buffer.from('a message to sign');
+
+const stops: (() => Promise<void>)[] = [];
+const later = <T extends { stop?: () => Promise<void>; close?: () => Promise<void> }>(x: T): T => {
+  stops.push(async () => {
+    await (x.close ?? x.stop)!.call(x);
+  });
+  return x;
+};
+
+function code(c: string, check?: (e: StrongholdError) => void) {
+  return (e: unknown): boolean => {
+    assert.ok(isStrongholdError(e), `expected a StrongholdError, got ${String(e)}`);
+    assert.equal(e.code, c, `${e.code}: ${e.message}`);
+    check?.(e);
+    return true;
+  };
+}
+
+const sign = (vault: string, record = 'k0') => ({ type: 'Ed25519Sign', privateKey: { vault, record }, msg: MSG.toString('hex') });
+const pub = (vault: string, record = 'k0') => ({ type: 'PublicKey', keyType: 'ed25519', privateKey: { vault, record } });
+
+function verifies(publicKeyHex: unknown, signatureHex: unknown): boolean {
+  const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI, Buffer.from(publicKeyHex as string, 'hex')]), format: 'der', type: 'spki' });
+  return verify(null, MSG, key, Buffer.from(signatureHex as string, 'hex'));
+}
+
+/** A server Stronghold with a seed and a key derived from it in vault `keys`, and other vaults. */
+async function provision(sh: Stronghold): Promise<void> {
+  const c = sh.createClient('wallet');
+  await c.executeChain([]);
+  const { parseChain } = await import('../../src/procedures/json.js');
+  await c.executeChain(parseChain([
+    { type: 'Slip10Generate', sizeBytes: 64, output: { vault: 'seeds', record: 'seed' } },
+    { type: 'Slip10Derive', curve: 'ed25519', chain: ["44'", "4218'", "0'"], input: { seed: { vault: 'seeds', record: 'seed' } }, output: { vault: 'keys', record: 'k0' } },
+    { type: 'GenerateKey', keyType: 'ed25519', output: { vault: 'other', record: 'k0' } },
+  ]));
+  c.writeSecret(Location.generic('keys', 'raw'), new Uint8Array(32).fill(1));
+  c.writeSecret(Location.generic('other', 'raw'), new Uint8Array(32).fill(2));
+}
+
+/** A caller: a Stronghold holding only its identity. */
+async function caller(): Promise<{ sh: Stronghold; id: string }> {
+  const sh = Stronghold.create();
+  return { sh, id: await peerIdOf(sh) };
+}
+
+/** Raw frames on a fresh stream, for hostile input. */
+async function rawStream(node: Libp2p, addr: string): Promise<{ stream: Stream; responses: AsyncGenerator<Uint8Array> }> {
+  const { multiaddr } = await import('@multiformats/multiaddr');
+  const stream = await node.dialProtocol(multiaddr(addr), PROTOCOL);
+  return { stream, responses: readFrames(stream, 1 << 20) };
+}
+
+async function next(responses: AsyncGenerator<Uint8Array>): Promise<Response | null> {
+  const r = await responses.next();
+  return r.done ? null : parseResponse(r.value);
+}
+
+describe('p2p over loopback', { timeout: 60_000 }, () => {
+  let dir: string;
+  let shA: Stronghold;
+  let shB: Stronghold;
+  let serverA: StrongholdServer;
+  let serverB: StrongholdServer;
+  let alice: { sh: Stronghold; id: string };
+  let bob: { sh: Stronghold; id: string };
+  let eve: { sh: Stronghold; id: string };
+  let aliceA: RemoteStronghold;
+  let aliceB: RemoteStronghold;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stronghold-p2p-'));
+    shA = await Stronghold.open(join(dir, 'a.stronghold'), 'password a', { create: true, workFactor: 0 });
+    shB = Stronghold.create();
+    await provision(shA);
+    await provision(shB);
+    [alice, bob, eve] = await Promise.all([caller(), caller(), caller()]);
+    const idB = await peerIdOf(shB);
+    serverA = later(await serve(shA, {
+      firewall: {
+        onDenied: () => {},
+        rules: {
+          default: 'deny',
+          peers: {
+            [alice.id]: 'allow',
+            [bob.id]: { clients: { wallet: { vaults: { keys: ['use'], scratch: ['use', 'write'] } } } },
+            [idB]: { clients: { wallet: { vaults: { shared: ['sync'], '*': ['list'] } } } },
+          },
+        },
+      },
+    }));
+    serverB = later(await serve(shB, { firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { [alice.id]: 'allow' } } } }));
+    aliceA = later(await remote(alice.sh, serverA.addresses()[0]!));
+    aliceB = later(await remote(alice.sh, serverB.addresses()[0]!));
+  });
+
+  after(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await shA?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('remote Ed25519 sign with a key derived on the server, verified locally; two servers', async () => {
+    const [pkA, sigA] = await aliceA.client('wallet').executeChain([pub('keys'), sign('keys')]);
+    const [pkB, sigB] = await aliceB.client('wallet').executeChain([pub('keys'), sign('keys')]);
+    assert.ok(verifies(pkA, sigA));
+    assert.ok(verifies(pkB, sigB));
+    assert.notEqual(pkA, pkB);
+    assert.equal(aliceA.peerId, serverA.peerId);
+  });
+
+  test('the same methods as a local client: write, list, exists, revoke, delete, store', async () => {
+    const c = aliceB.client('wallet');
+    await c.writeSecret({ vault: 'remote', record: 'x' }, new Uint8Array(32).fill(5));
+    assert.equal(await c.vaultExists('remote'), true);
+    assert.equal(await c.recordExists({ vault: 'remote', record: 'x' }), true);
+    const listed = await c.listRecords('remote');
+    assert.deepEqual(listed.map((r) => r.id), shB.getClient('wallet').listRecords('remote').map((r) => r.id));
+    assert.equal(listed[0]!.length, 32);
+    await c.revokeSecret({ vault: 'remote', record: 'x' });
+    assert.equal(await c.recordExists({ vault: 'remote', record: 'x' }), false);
+    await c.writeSecret({ vault: 'remote', record: 'y' }, new Uint8Array(8));
+    await c.deleteSecret({ vault: 'remote', record: 'y' });
+    assert.deepEqual(await c.listRecords('remote'), []);
+    assert.equal(await c.store.insert('setting', 'on'), null);
+    assert.deepEqual(await c.store.insert('setting', Uint8Array.of(1, 2)), new TextEncoder().encode('on'));
+    assert.deepEqual(await c.store.get('setting'), Uint8Array.of(1, 2));
+    assert.deepEqual(await c.store.keys(), [new TextEncoder().encode('setting')]);
+    assert.deepEqual(await c.store.delete('setting'), Uint8Array.of(1, 2));
+    assert.equal(await c.store.has('setting'), false);
+    await assert.rejects(aliceB.client('nobody').vaultExists('v'), code('ClientNotFound'));
+    await assert.rejects(c.execute(sign('nowhere')), code('VaultNotFound'));
+    await assert.rejects(c.execute({ type: 'Ed25519Sign' }), code('InvalidArgument'));
+  });
+
+  test('a denied peer learns nothing: the same error for denied and absent', async () => {
+    const r = later(await remote(eve.sh, serverA.addresses()[0]!));
+    const errors: unknown[] = [];
+    for (const attempt of [
+      () => r.client('wallet').execute(sign('keys')),
+      () => r.client('wallet').vaultExists('keys'),
+      () => r.client('wallet').vaultExists('absent'),
+      () => r.client('absent').vaultExists('keys'),
+    ]) {
+      await assert.rejects(attempt(), (e: unknown) => {
+        errors.push(e);
+        return isStrongholdError(e, 'PermissionDenied');
+      });
+    }
+    const shape = (e: unknown) => ({ ...(e as StrongholdError).toJSON(), details: {} });
+    assert.deepEqual(shape(errors[1]), shape(errors[2]));
+    assert.deepEqual(shape(errors[2]), shape(errors[3]));
+    assert.deepEqual((errors[1] as StrongholdError).toJSON(), (errors[2] as StrongholdError).toJSON());
+  });
+
+  test('a restricted peer signs with one vault only and cannot write', async () => {
+    const r = later(await remote(bob.sh, serverA.addresses()[0]!));
+    const c = r.client('wallet');
+    const [pk, sig] = await c.executeChain([pub('keys'), sign('keys')]);
+    assert.ok(verifies(pk, sig));
+    await assert.rejects(c.execute(sign('other')), code('PermissionDenied'));
+    await assert.rejects(c.writeSecret({ vault: 'keys', record: 'new' }, new Uint8Array(32)), code('PermissionDenied'));
+    await assert.rejects(c.listRecords('keys'), code('PermissionDenied'));
+    // Two inputs: the second one is in a vault bob may not use.
+    const wrap = (second: string) => ({ type: 'AesKeyWrapEncrypt', cipher: 'aes256', encryptionKey: { vault: 'keys', record: 'raw' }, wrapKey: { vault: second, record: 'raw' } });
+    await assert.rejects(c.execute(wrap('other')), code('PermissionDenied'));
+    assert.equal(typeof (await c.execute(wrap('keys'))), 'string');
+    // Denied and absent look the same to him too.
+    const denied = await c.execute(sign('other')).catch((e: StrongholdError) => e.toJSON());
+    const absent = await c.execute(sign('absent')).catch((e: StrongholdError) => e.toJSON());
+    assert.deepEqual(denied, absent);
+    assert.equal(shA.getClient('wallet').recordExists(Location.generic('keys', 'new')), false);
+  });
+
+  test('100 concurrent remote requests', async () => {
+    const c = aliceA.client('wallet');
+    const [pk] = await c.executeChain([pub('keys')]);
+    const sigs = await Promise.all(Array.from({ length: 100 }, () => c.execute(sign('keys'))));
+    assert.equal(new Set(sigs).size, 1);
+    assert.ok(verifies(pk, sigs[0]));
+  });
+
+  test('through a relay: the server is reachable only at its /p2p-circuit address', async () => {
+    const r: RelayNode = later(await relay());
+    const shC = Stronghold.create();
+    await provision(shC);
+    const serverC = later(await serve(shC, {
+      listen: [`${r.addresses()[0]}/p2p-circuit`],
+      firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { [alice.id]: 'allow' } } },
+    }));
+    const [addr] = await waitForCircuitAddress(serverC.node);
+    assert.ok(addr!.includes('/p2p-circuit/p2p/'));
+    assert.ok(serverC.addresses().every((a) => a.includes('/p2p-circuit')));
+    const viaRelay = later(await remote(alice.sh, addr!));
+    const c = viaRelay.client('wallet');
+    const [pk, sig] = await c.executeChain([pub('keys'), sign('keys')]);
+    assert.ok(verifies(pk, sig));
+    const conn = viaRelay.node.getConnections().find((x) => x.remotePeer.toString() === serverC.peerId);
+    assert.ok(conn?.remoteAddr.toString().includes('/p2p-circuit'));
+    assert.equal(conn?.limits, undefined);
+    // More than the relay v2 default data limit (128 KiB) goes through: our relay sets no limit.
+    await c.writeSecret({ vault: 'big', record: 'b' }, new Uint8Array(200 * 1024).fill(3));
+    assert.equal((await c.listRecords('big'))[0]?.length, 200 * 1024);
+  });
+
+  test('sync a vault from one server to another, keep and replace, rename, no non-exportable records', async () => {
+    const a = shA.getClient('wallet');
+    a.writeSecret(Location.generic('shared', 's1'), new Uint8Array(32).fill(0x11));
+    a.writeSecret(Location.generic('shared', 's2'), new Uint8Array(32).fill(0x22));
+    await a.executeChain((await import('../../src/procedures/json.js')).parseChain([
+      { type: 'GenerateKey', keyType: 'ed25519', output: { vault: 'shared', record: 'closed' } },
+    ]));
+    const fromB = later(await remote(shB, serverA.addresses()[0]!));
+    const source = fromB.client('wallet');
+    // Another vault is not offered: B may only sync "shared".
+    await assert.rejects(source.pull('wallet', { vaults: ['keys'] }).then((r) => (r.merged === 0 ? Promise.reject(new Error('nothing')) : r)), /nothing/);
+    const hmac = async (sh: Stronghold, vault: string, record: string) => {
+      const { parseProcedure } = await import('../../src/procedures/json.js');
+      return Buffer.from(await sh.getClient('wallet').execute(parseProcedure({ type: 'Hmac', hashType: 'sha256', msg: '00', key: { vault, record } })) as Uint8Array).toString('hex');
+    };
+    const first = await source.pull('wallet', { vaults: ['shared'] });
+    assert.deepEqual(first, { merged: 2, kept: 0 });
+    const b = shB.getClient('wallet');
+    assert.equal(b.recordExists(Location.generic('shared', 's1')), true);
+    assert.equal(b.recordExists(Location.generic('shared', 'closed')), false);
+    assert.equal(await hmac(shB, 'shared', 's1'), await hmac(shA, 'shared', 's1'));
+
+    a.writeSecret(Location.generic('shared', 's1'), new Uint8Array(32).fill(0x33));
+    const kept = await source.pull('wallet', { vaults: ['shared'], policy: 'keep' });
+    assert.deepEqual(kept, { merged: 0, kept: 2 });
+    assert.notEqual(await hmac(shB, 'shared', 's1'), await hmac(shA, 'shared', 's1'));
+
+    const replaced = await source.pull('wallet', { vaults: ['shared'], policy: 'replace' });
+    assert.deepEqual(replaced, { merged: 1, kept: 1 });
+    assert.equal(await hmac(shB, 'shared', 's1'), await hmac(shA, 'shared', 's1'));
+
+    const renamed = await source.pull('mirror', { vaults: ['shared'], rename: { shared: 'copy' } });
+    assert.equal(renamed.merged, 2);
+    assert.deepEqual(shB.getClient('mirror').listRecords('copy').map((r) => r.id).sort(), b.listRecords('shared').map((r) => r.id).sort());
+    // A peer without the sync permission gets nothing.
+    const evesView = later(await remote(eve.sh, serverA.addresses()[0]!));
+    await assert.rejects(evesView.client('wallet').pull('x'), code('PermissionDenied'));
+  });
+
+  test('hostile input: malformed frames, unknown types, oversized frames; others keep being served', async () => {
+    const node = aliceA.node;
+    const addr = serverA.addresses()[0]!;
+    // Not JSON: an error without an id, then the stream closes.
+    let s = await rawStream(node, addr);
+    s.stream.send(prefixed(Uint8Array.of(0, 0, 0, 2, 0x7b, 0x7b)));
+    let r = await next(s.responses);
+    assert.ok(r && !r.ok && r.id === null && r.error.code === 'ProtocolError');
+    assert.equal(await next(s.responses), null);
+    // An unknown request type: a typed error for that id, and the stream stays usable.
+    s = await rawStream(node, addr);
+    s.stream.send(prefixed(encodeFrame({ id: 5, type: 'readSecret', client: 'wallet' })));
+    r = await next(s.responses);
+    assert.ok(r && !r.ok && r.id === 5 && r.error.code === 'ProtocolError');
+    s.stream.send(prefixed(encodeFrame(requestHeader(6, 'vaultExists', { client: 'wallet', vault: 'keys' }))));
+    r = await next(s.responses);
+    assert.ok(r && r.ok && r.id === 6);
+    await s.stream.close();
+    // A frame above the limit: refused before it is read, then the stream closes.
+    s = await rawStream(node, addr);
+    s.stream.send(encodeLength(64 * 1024 * 1024));
+    r = await next(s.responses);
+    assert.ok(r && !r.ok && r.id === null && r.error.code === 'ProtocolError');
+    assert.equal(await next(s.responses), null);
+    // A request without an id.
+    s = await rawStream(node, addr);
+    s.stream.send(prefixed(encodeFrame({ type: 'storeKeys', client: 'wallet' })));
+    r = await next(s.responses);
+    assert.ok(r && !r.ok && r.id === null);
+    // Everyone is still served.
+    const [pk, sig] = await aliceA.client('wallet').executeChain([pub('keys'), sign('keys')]);
+    assert.ok(verifies(pk, sig));
+  });
+
+  test('a flood beyond the in-flight limit and a peer that disconnects mid-request', async () => {
+    const gates: (() => void)[] = [];
+    const flooder = await caller();
+    const shD = Stronghold.create();
+    await provision(shD);
+    const serverD = later(await serve(shD, {
+      maxInFlight: 2,
+      firewall: {
+        onDenied: () => {},
+        rules: { default: 'deny', peers: { [alice.id]: 'allow', [flooder.id]: 'ask' } },
+        // Holds the flooder's requests until the test releases them.
+        ask: () => new Promise<boolean>((resolve) => gates.push(() => resolve(true))),
+      },
+    }));
+    const addr = serverD.addresses()[0]!;
+    const fr = later(await remote(flooder.sh, addr));
+    const s = await rawStream(fr.node, addr);
+    for (let id = 1; id <= 5; id++) s.stream.send(prefixed(encodeFrame(requestHeader(id, 'vaultExists', { client: 'wallet', vault: 'keys' }))));
+    const refused: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await next(s.responses);
+      assert.ok(r && !r.ok && isStrongholdError(r.error, 'ProtocolError') && r.error.details.reason === 'too many requests in flight');
+      refused.push(r.id!);
+    }
+    assert.deepEqual(refused, [3, 4, 5]);
+    // Another peer is served while the flooder's slots are full.
+    const aliceD = later(await remote(alice.sh, addr));
+    assert.equal(await aliceD.client('wallet').vaultExists('keys'), true);
+    // The flooder disconnects with two requests in flight; then they are answered into a closed stream.
+    s.stream.abort(new Error('gone'));
+    await fr.node.hangUp(serverD.node.peerId);
+    while (gates.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    for (const open of gates.splice(0)) open();
+    // Its slots are free again once those requests finish; the server still serves both peers.
+    const again = fr.client('wallet').vaultExists('keys');
+    while (gates.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    gates.shift()!();
+    assert.equal(await again, true);
+    assert.equal(await aliceD.client('wallet').vaultExists('keys'), true);
+  });
+
+  test('a server restart keeps its peer id (identity stored in the snapshot)', async () => {
+    const path = join(dir, 'restart.stronghold');
+    let sh = await Stronghold.open(path, 'pw', { create: true, workFactor: 0 });
+    let server = await serve(sh, {});
+    const id = server.peerId;
+    await server.stop();
+    await sh.save();
+    await sh.close();
+    sh = await Stronghold.open(path, 'pw', { workFactor: 0 });
+    server = await serve(sh, {});
+    try {
+      assert.equal(server.peerId, id);
+      assert.equal(await peerIdOf(sh), id);
+      assert.throws(() => sh.getClient('stronghold-p2p'), code('ClientNotFound'));
+    } finally {
+      await server.stop();
+      await sh.close();
+    }
+  });
+});
