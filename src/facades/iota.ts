@@ -87,7 +87,7 @@ export class StrongholdSecretManager {
   }
 
   /** Runs `fn` after every earlier call, with the snapshot open, then restarts the inactivity timer. */
-  #run<T>(fn: (sh: Stronghold) => Promise<T>, needsKey = true): Promise<T> {
+  #run<T>(fn: (sh: Stronghold) => Promise<T>, needsKey = true, activity = true): Promise<T> {
     const next = this.#queue.then(async () => {
       if (this.#pendingKey) {
         const key = this.#pendingKey;
@@ -100,7 +100,7 @@ export class StrongholdSecretManager {
       try {
         return await fn(this.#sh!);
       } finally {
-        this.#arm();
+        if (activity || this.#timer === null) this.#arm();
       }
     });
     this.#queue = next.catch(() => undefined);
@@ -173,7 +173,8 @@ export class StrongholdSecretManager {
 
   /** True while the key is in memory (the SDK's `isStrongholdPasswordAvailable`). */
   async isStrongholdPasswordAvailable(): Promise<boolean> {
-    return this.#run(async () => this.#sh !== null && !this.#sh.isLocked, false);
+    // A status query is not activity: a UI polling it must not keep the key in memory forever.
+    return this.#run(async () => this.#sh !== null && !this.#sh.isLocked, false, false);
   }
 
   /**
