@@ -11,7 +11,8 @@
  *   call (as the SDK's adapter); `await StrongholdSecretManager.create(...)` opens at once.
  * - Rejections are `StrongholdError`s with a `code` (`Locked` where the SDK says `KeyCleared`, `WrongPassword`
  *   for `InvalidPassword`, `UnsupportedVersion` for a v2 file), not JSON inside `error.message`.
- * - The password timeout counts inactivity: every call restarts it (the SDK counts from `setStrongholdPassword`).
+ * - The password timeout counts inactivity: every call but `isStrongholdPasswordAvailable` restarts it (the SDK
+ *   counts from `setStrongholdPassword`).
  *   When it fires the Stronghold is locked: pending changes saved, keys and decrypted state wiped.
  * - Messages may be given as bytes as well as `0x` hex; `migrateStrongholdSnapshotV2ToV3` returns a Promise.
  * - No network: `signTransaction` and the Ledger methods are not provided; `signatureUnlock` is.
