@@ -50,6 +50,9 @@ export type {
 } from './iota-types.js';
 
 
+/** setTimeout turns a delay past 2^31-1 ms (24.8 days) into 1 ms, which would clear the password at once: cap it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The IOTA SDK's Stronghold secret manager. Every method is serialised, as the SDK's adapter holds one mutex.
  * @example
@@ -168,7 +171,7 @@ export class StrongholdSecretManager {
       void this.#run(async () => {
         if (this.#sh && !this.#sh.isLocked) await this.#sh.lock();
       }, false).catch(() => undefined);
-    }, this.#timeoutMs);
+    }, Math.min(this.#timeoutMs, MAX_TIMER_MS));
     this.#timer.unref();
   }
 
