@@ -79,6 +79,22 @@ interface CompiledClient {
 type Compiled = 'deny' | 'allow' | 'ask' | Map<string, CompiledClient>;
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+
+/** Client ids by path: an HMAC per request is a measurable part of a remote signature. Bounded; cleared when full. */
+const clientIds = new Map<string, string>();
+const MAX_CACHED_IDS = 1024;
+
+function clientIdHex(path: Uint8Array): string {
+  const key = hex(path);
+  let id = clientIds.get(key);
+  if (id === undefined) {
+    if (clientIds.size >= MAX_CACHED_IDS) clientIds.clear();
+    id = hex(clientId(path));
+    clientIds.set(key, id);
+  }
+  return id;
+}
+
 const IDENTITY_ID = hex(clientId(new TextEncoder().encode(IDENTITY_CLIENT)));
 
 /**
@@ -272,7 +288,7 @@ export class Firewall {
    * @throws StrongholdError `PermissionDenied`
    */
   async check(peer: string, request: Request): Promise<void> {
-    const client = hex(clientId(request.client));
+    const client = clientIdHex(request.client);
     const rule = this.#ruleOf(peer);
     if (rule === 'allow' && client !== IDENTITY_ID) return;
     const accesses = accessesOf(request);
@@ -303,7 +319,7 @@ export class Firewall {
     const rule = this.#ruleOf(peer);
     if (rule === 'allow' || rule === 'ask') return vaultIds;
     if (rule === 'deny') return [];
-    const id = hex(clientId(client));
+    const id = clientIdHex(client);
     return vaultIds.filter((v) => restrictedAllows(rule, id, op, v));
   }
 

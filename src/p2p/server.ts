@@ -93,9 +93,31 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
       return sh.loadClient(path);
     }
   };
+  // Client handles by path, so a request costs no id derivation. A handle the application unloaded or purged
+  // fails with ClientNotFound before doing anything; it is then looked up again once.
+  const clients = new Map<string, Client>();
+  const withClient = async <T>(path: Uint8Array, fn: (client: Client) => Promise<T>): Promise<T> => {
+    const key = Buffer.from(path).toString('hex');
+    const cached = clients.get(key);
+    if (cached) {
+      try {
+        return await fn(cached);
+      } catch (e) {
+        if (!isStrongholdError(e, 'ClientNotFound')) throw e;
+        clients.delete(key);
+      }
+    }
+    const client = clientFor(path);
+    if (clients.size >= 1024) clients.clear();
+    clients.set(key, client);
+    return fn(client);
+  };
 
   async function run(peer: string, req: Request): Promise<Reply> {
-    const client = clientFor(req.client);
+    return withClient(req.client, (client) => runOn(client, peer, req));
+  }
+
+  async function runOn(client: Client, peer: string, req: Request): Promise<Reply> {
     switch (req.type) {
       case 'execute': {
         const outputs = await client.executeChain(req.calls);
