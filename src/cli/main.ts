@@ -5,6 +5,9 @@
  */
 import { main } from './run.js';
 
+// A reader that went away (`stronghold ls ... | head`) is not an error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 10));
+
 const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, {
   env: process.env, stdin: process.stdin, stderr: process.stderr,
 });

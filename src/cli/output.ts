@@ -53,6 +53,7 @@ const HINT_BY_CODE: Partial<Record<ErrorCode, string>> = {
   WorkFactorTooHigh: 'the file asks for more memory than allowed; raise --max-work-factor only if you trust it',
   SnapshotLocked: 'another process is writing this snapshot; wait for it to finish (a lock of a dead process is taken over)',
   PolicyViolation: 'the record\'s usage policy refuses this; `stronghold ls --client C` shows each record\'s policy',
+  Io: 'the path must be a readable snapshot file (not a directory), in a folder this user may write to for commands that save',
 };
 
 /** A failure that belongs to the command line itself (bad flags, a refused overwrite), not to the library. */

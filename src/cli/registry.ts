@@ -7,6 +7,7 @@ import type { Command } from './command.js';
 import { address } from './commands/address.js';
 import { demo } from './commands/demo.js';
 import { derive } from './commands/derive.js';
+import { id } from './commands/id.js';
 import { info } from './commands/info.js';
 import { init } from './commands/init.js';
 import { keyGenerate } from './commands/key-generate.js';
@@ -15,7 +16,10 @@ import { mnemonicGenerate } from './commands/mnemonic-generate.js';
 import { mnemonicRecover } from './commands/mnemonic-recover.js';
 import { backup, migrate, passwd } from './commands/passwords.js';
 import { pubkey } from './commands/pubkey.js';
+import { relay } from './commands/relay.js';
+import { remote } from './commands/remote.js';
 import { run } from './commands/run.js';
+import { serve } from './commands/serve.js';
 import { sign } from './commands/sign.js';
 import { storeGet, storeLs, storeRm, storeSet } from './commands/store.js';
 
@@ -38,5 +42,9 @@ export const COMMANDS: readonly Command[] = [
   passwd,
   backup,
   migrate,
+  id,
+  serve,
+  remote,
+  relay,
   demo,
 ];

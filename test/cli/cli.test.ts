@@ -24,9 +24,10 @@ let dir: string;
 /** A path in the test's temporary folder. */
 const tmp = (name: string): string => join(dir, name);
 
-/** A copy of a fixture file in the temporary folder (fixtures are never written). */
+let copies = 0;
+/** A fresh copy of a fixture file in the temporary folder (fixtures are never written). */
 async function fixtureCopy(file: string): Promise<string> {
-  const to = tmp(`fixtures/${file}`);
+  const to = tmp(`fixtures-${copies++}/${file}`);
   await mkdir(dirname(to), { recursive: true });
   await copyFile(join(FIXTURES_DIR, file), to);
   return to;
@@ -73,13 +74,13 @@ describe('help and usage', () => {
   });
 
   test('every command has --help with an example', async () => {
-    for (const c of ['init', 'info', 'ls', 'mnemonic generate', 'mnemonic recover', 'key generate', 'derive', 'pubkey', 'sign', 'address', 'run',
-      'store get', 'store set', 'store rm', 'store ls', 'passwd', 'backup', 'migrate', 'demo']) {
+    await Promise.all(['init', 'info', 'ls', 'mnemonic generate', 'mnemonic recover', 'key generate', 'derive', 'pubkey', 'sign', 'address', 'run',
+      'store get', 'store set', 'store rm', 'store ls', 'passwd', 'backup', 'migrate', 'demo'].map(async (c) => {
       const r = await cli([...c.split(' '), '--help']);
       assertExit(r, 0);
       assert.match(r.stdout, new RegExp(`^  stronghold ${c}`, 'm'), c);
       assert.match(r.stdout, /^EXAMPLE\n[^]*stronghold /m, c);
-    }
+    }));
   });
 
   test('usage errors exit 1: unknown command or flag, odd hex, bad path, empty range, missing arguments', async () => {
@@ -103,11 +104,11 @@ describe('help and usage', () => {
       ['ls', snap, 'extra'],
     ];
     const before = await sha256File(snap);
-    for (const args of cases) {
+    await Promise.all(cases.map(async (args) => {
       const r = await cli([...args, '--json'], { env: PW });
       assertExit(r, 1);
       assert.equal(json<{ error: { exitCode: number } }>(r).error.exitCode, 1, args.join(' '));
-    }
+    }));
     assert.equal(await sha256File(snap), before);
     await assert.rejects(stat(tmp('x.stronghold')));
   });
@@ -126,7 +127,7 @@ describe('help and usage', () => {
   });
 });
 
-describe('address: the IOTA SDK fixtures give the README addresses', () => {
+describe('address: the IOTA SDK fixtures give the README addresses', { concurrency: true }, () => {
   /** One run per (file, coin, account, change, hrp), covering every index the README asserts. */
   const groups = new Map<string, { file: string; password: string; a: AddressCheck; checks: AddressCheck[] }>();
   // Work factor 19 costs ~1.5 s and 512 MiB per open: of the two wf-19 fixtures, only check_existing_4 runs here.

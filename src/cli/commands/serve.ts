@@ -1,0 +1,80 @@
+/**
+ * `stronghold serve`: serves a snapshot over libp2p (`/stronghold/rpc/1.0.0`, src/p2p/) until SIGINT or
+ * SIGTERM, then stops and saves. Prints the peer id and the dialable addresses. Every request passes the
+ * firewall (`--firewall rules.json`; without it every peer is denied); denials are logged on stderr.
+ * @module
+ */
+import type { Stronghold } from '../../client/stronghold.js';
+import { loadFirewallRules } from '../../p2p/firewall.js';
+import { waitForCircuitAddress } from '../../p2p/relay.js';
+import { serve as serveStronghold } from '../../p2p/server.js';
+import { optionalFlag, parseInteger, positionals } from '../args.js';
+import type { Command } from '../command.js';
+import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
+
+/** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** `--listen` values, or the loopback default. */
+export function listenFlags(values: Record<string, unknown>): string[] {
+  const v = values.listen;
+  return Array.isArray(v) && v.length > 0 ? (v as string[]) : ['/ip4/127.0.0.1/tcp/0'];
+}
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'serve a snapshot to peers over libp2p until SIGINT/SIGTERM, then save',
+  usage: 'serve <snapshot> [--listen MULTIADDR]... [--relay MULTIADDR] [--firewall rules.json] [--max-in-flight N] [--timeout-ms N]',
+  flags: [
+    ['--listen MULTIADDR', 'where to listen (repeatable; default /ip4/127.0.0.1/tcp/0; /ws for WebSockets)'],
+    ['--relay MULTIADDR', 'also reserve a slot on this circuit relay (…/p2p/<relay id>) and print the relayed address'],
+    ['--firewall F', 'JSON rule file {"default": rule, "peers": {"<peer id>": rule}} (docs/spec/p2p-protocol.md); default: deny all'],
+    ['--max-in-flight N', 'requests one peer may have in flight (default 32)'],
+    ['--timeout-ms N', 'time one request may take (default 10000)'],
+    ...OPEN_FLAGS,
+  ],
+  example: 'stronghold serve wallet.stronghold --listen /ip4/127.0.0.1/tcp/4001 --firewall rules.json',
+  options: {
+    listen: { type: 'string', multiple: true }, relay: { type: 'string' }, firewall: { type: 'string' },
+    'max-in-flight': { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OPEN_OPTIONS,
+  },
+  async run(ctx) {
+    const { args, out } = ctx;
+    const [path] = positionals(args, ['snapshot']);
+    const file = optionalFlag(args.values, 'firewall');
+    const rules = file === undefined ? { default: 'deny' as const, peers: {} } : await loadFirewallRules(file);
+    const relayAddr = optionalFlag(args.values, 'relay');
+    const listen = [...listenFlags(args.values), ...(relayAddr === undefined ? [] : [`${relayAddr}/p2p-circuit`])];
+    const inFlight = optionalFlag(args.values, 'max-in-flight');
+    const timeout = optionalFlag(args.values, 'timeout-ms');
+    await withSnapshot(ctx, path!, { write: true }, async (sh: Stronghold) => {
+      const server = await serveStronghold(sh, {
+        listen,
+        firewall: { rules },
+        ...(inFlight === undefined ? {} : { maxInFlight: parseInteger(inFlight, 'max-in-flight', 1, 4096) }),
+        ...(timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) }),
+      });
+      const stopped = untilSignal();
+      try {
+        if (relayAddr !== undefined) await waitForCircuitAddress(server.node);
+        const addresses = server.addresses();
+        out.result([`peer id ${server.peerId}`, ...addresses.map((a) => `listening on ${a}`)], { peerId: server.peerId, addresses });
+        out.note('serving; stop with Ctrl-C (SIGINT) or SIGTERM, the snapshot is saved on exit');
+        await stopped;
+      } finally {
+        await server.stop();
+      }
+      // withSnapshot now saves what changed: a new identity, what peers wrote.
+    });
+  },
+};
