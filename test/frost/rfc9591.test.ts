@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { aggregate, verifySignature, verifySignatureShare } from '../../src/frost/public.js';
+import { aggregate, verifySignature, verifySignatureShare, type FrostCommitment, type SignatureShare } from '../../src/frost/public.js';
 import { frostCommit } from '../../src/procedures/frost-commit.js';
 import { frostKeygen } from '../../src/procedures/frost-keygen.js';
 import { decodeShare, setFrostRandomnessForTests } from '../../src/procedures/frost-records.js';
@@ -67,7 +67,7 @@ for (const provider of PROVIDERS) {
         assert.equal(stored, s.participant_share, `share ${s.identifier}`);
       }
 
-      const commitments = [];
+      const commitments: FrostCommitment[] = [];
       for (const r of v.round_one_outputs.outputs) {
         setFrostRandomnessForTests(queue([hex(r.hiding_nonce_randomness), hex(r.binding_nonce_randomness)]));
         const out = await h.run(frostCommit({ share: shares[r.identifier - 1]!, nonces: at(`n-${r.identifier}`, 'nonces') }));
@@ -81,7 +81,7 @@ for (const provider of PROVIDERS) {
       setFrostRandomnessForTests(null);
 
       const message = hex(v.inputs.message);
-      const sigShares = [];
+      const sigShares: SignatureShare[] = [];
       for (const r of v.round_two_outputs.outputs) {
         const out = await h.run(frostSign({ share: shares[r.identifier - 1]!, nonces: at(`n-${r.identifier}`, 'nonces'), message, commitments }));
         assert.equal(toHex(out.signatureShare), r.sig_share, `share of ${r.identifier}`);
