@@ -100,6 +100,10 @@ class ChainContext implements ProcedureContext {
     return this.#db.recordExists(loc);
   }
 
+  versionOf(loc: Location): string {
+    return this.#db.recordVersion(loc);
+  }
+
   /** Best effort: each undo step is independent, so one failure does not stop the others. */
   rollback(): void {
     const written = [...this.#written.values()];

@@ -143,12 +143,18 @@ export const nativeProvider: CryptoProvider = Object.freeze({
     return pk;
   },
 
-  ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
+  ed25519Sign(seed: Uint8Array, message: Uint8Array, publicKey?: Uint8Array): Uint8Array {
     check.bytes(seed, 'seed', 32);
     check.bytes(message, 'message');
     const sig = new Uint8Array(64);
     try {
-      sodium.crypto_sign_seed_keypair(scratchPublicKey, scratchSecretKey, seed);
+      if (publicKey) {
+        check.bytes(publicKey, 'publicKey', 32);
+        scratchSecretKey.set(seed, 0);
+        scratchSecretKey.set(publicKey, 32);
+      } else {
+        sodium.crypto_sign_seed_keypair(scratchPublicKey, scratchSecretKey, seed);
+      }
       sodium.crypto_sign_detached(sig, message, scratchSecretKey);
     } finally {
       sodium.sodium_memzero(scratchSecretKey);

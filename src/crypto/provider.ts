@@ -39,7 +39,11 @@ export interface CryptoProvider {
 
   /** RFC 8032 Ed25519 from a 32-byte seed. */
   ed25519PublicKey(seed: Uint8Array): Uint8Array;
-  ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  /**
+   * `publicKey`, when given, must be the seed's own public key (it saves deriving it again). A wrong one
+   * would leak the key through two signatures of one message, so callers pass only keys they derived.
+   */
+  ed25519Sign(seed: Uint8Array, message: Uint8Array, publicKey?: Uint8Array): Uint8Array;
   /** RFC 8032 decoding (canonical encodings only, as libsodium); a signature that is not 64 bytes gives false. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 

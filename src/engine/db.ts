@@ -73,6 +73,16 @@ export class ClientDb {
     return { id: e.id.slice(), hint: e.hint.slice(), length: e.length };
   }
 
+  /**
+   * A name for the current sealed content of a live record: its id with the tag and nonce of its blob box.
+   * It changes whenever the secret does (every write draws a fresh nonce), so it can key caches of public
+   * values derived from the secret.
+   */
+  recordVersion(loc: Location): string {
+    const e = this.#entry(loc);
+    return loc.vaultKey + loc.recordKey + Buffer.from(e.blob.buffer, e.blob.byteOffset, BOX_OVERHEAD).toString('hex');
+  }
+
   /** Live records of a vault, in insertion order. */
   listRecords(vaultId: Uint8Array, vaultName: string): RecordInfo[] {
     const vault = this.#vault(vaultId, vaultName);

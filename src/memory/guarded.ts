@@ -151,7 +151,11 @@ export class GuardedBuffer {
     this.length = 0;
   }
 
-  /** Zeroes and releases the allocation (sodium_free also zeroes). Idempotent. */
+  /**
+   * Zeroes and releases the allocation (sodium_free also zeroes). Idempotent. sodium-native unmaps the pages
+   * only when the garbage collector finalizes the buffer, so alloc/free in a tight loop piles up mappings:
+   * hot paths reuse buffers through a `GuardedPool` instead.
+   */
   free(): void {
     if (this.#mem === null) return;
     sodium.sodium_mprotect_readwrite(this.#mem);

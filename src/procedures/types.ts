@@ -31,6 +31,8 @@ export interface ProcedureContext {
   revoke(loc: Location): void;
   garbageCollect(vaultPath: Uint8Array): number;
   recordExists(loc: Location): boolean;
+  /** Names the current sealed content of a live record; it changes with every write (see ClientDb.recordVersion). */
+  versionOf(loc: Location): string;
 }
 
 /** What a procedure reads and writes, in order. */
