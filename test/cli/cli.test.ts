@@ -36,8 +36,10 @@ async function fixtureCopy(file: string): Promise<string> {
 /** A new empty snapshot with work factor 0. */
 async function newSnapshot(name: string, env: Record<string, string> = PW): Promise<string> {
   const path = tmp(name);
-  const r = await cli(['init', path, '--work-factor', '0'], { env });
+  const r = await cli(['init', path, '--work-factor', '0', '--json'], { env });
   assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(json(r), { path, version: 3, workFactor: 0 });
+  assert.equal(r.stderr, '', 'no spinner or remark on stderr when it is not a terminal');
   return path;
 }
 
@@ -368,7 +370,9 @@ describe('passwords, backup, migrate', () => {
     const snap = await newSnapshot('passwd.stronghold');
     assertExit(await cli(['store', 'set', snap, '--client', 'app', 'k', 'v'], { env: PW }), 0);
     await writeFile(tmp('new-pw'), 'a new password\n');
-    assertExit(await cli(['passwd', snap, '--new-password-file', tmp('new-pw')], { env: PW }), 0);
+    const changed = await cli(['passwd', snap, '--new-password-file', tmp('new-pw'), '--json'], { env: PW });
+    assertExit(changed, 0);
+    assert.deepEqual(json(changed), { path: snap, version: 3, workFactor: 0 });
     assertExit(await cli(['store', 'get', snap, '--client', 'app', 'k'], { env: PW }), 2, 'WrongPassword');
     await writeFile(tmp('pw'), 'a new password');
     const r = await cli(['store', 'get', snap, '--client', 'app', 'k', '--password-file', tmp('pw')]);
@@ -383,7 +387,9 @@ describe('passwords, backup, migrate', () => {
     const before = await sha256File(snap);
     const copy = tmp('backup-copy.stronghold');
     const env = { ...PW, STRONGHOLD_NEW_PASSWORD: 'backup password' };
-    assertExit(await cli(['backup', snap, copy], { env }), 0);
+    const made = await cli(['backup', snap, copy, '--json'], { env });
+    assertExit(made, 0);
+    assert.deepEqual(json(made), { path: snap, copy, version: 3, workFactor: 0 });
     assert.equal(await sha256File(snap), before);
     assert.equal((await cli(['store', 'get', copy, '--client', 'app', 'k'], { env: { STRONGHOLD_PASSWORD: 'backup password' } })).stdout, 'v');
     const copyBefore = await sha256File(copy);
