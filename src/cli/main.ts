@@ -3,7 +3,7 @@
  * The `stronghold` bin: runs the command line with this process's streams and exits with its status.
  * @module
  */
-import { main } from './run.js';
+import { main } from './dispatch.js';
 
 // A reader that went away (`stronghold ls ... | head`) is not an error of ours.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 10));

@@ -117,11 +117,14 @@ export class Output {
     }
   }
 
-  /** Writes bytes the caller built itself (secrets that must not become strings); counts as the result. */
-  resultBytes(bytes: Uint8Array): void {
+  /**
+   * Writes bytes the caller built itself (secrets that must not become strings); counts as the result.
+   * Resolves once the stream has taken them, so that the caller may wipe them then.
+   */
+  resultBytes(bytes: Uint8Array): Promise<void> {
     if (this.#printed) throw new Error('a command printed two results');
     this.#printed = true;
-    this.streams.stdout.write(bytes);
+    return new Promise((resolve) => this.streams.stdout.write(bytes, () => resolve()));
   }
 
   /** A remark for people (never in `--json` mode); goes to stderr. */

@@ -57,7 +57,7 @@ export const mnemonicGenerate: Command = {
         // Mnemonic words need no JSON escaping (lowercase letters, Japanese kana, spaces).
         output = concat([encoder.encode(`${head},"mnemonic":"`), mnemonic, encoder.encode('"}\n')]);
       } else output = concat([mnemonic, encoder.encode('\n')]);
-      out.resultBytes(output);
+      await out.resultBytes(output);
       out.note(`The seed is stored in ${t.vault}/${t.record} of client ${t.client}. Write the 24 words down now: they are not shown again.`);
     } finally {
       wipe(passphrase, mnemonic, output);

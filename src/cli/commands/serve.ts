@@ -66,7 +66,8 @@ export const serve: Command = {
       });
       const stopped = untilSignal();
       try {
-        if (relayAddr !== undefined) await waitForCircuitAddress(server.node);
+        // A relayed address exists only once the relay has granted the reservation.
+        if (listen.some((a) => a.includes('/p2p-circuit'))) await waitForCircuitAddress(server.node);
         const addresses = server.addresses();
         out.result([`peer id ${server.peerId}`, ...addresses.map((a) => `listening on ${a}`)], { peerId: server.peerId, addresses });
         out.note('serving; stop with Ctrl-C (SIGINT) or SIGTERM, the snapshot is saved on exit');

@@ -36,7 +36,7 @@ export const storeGet: Command = {
     if (value === null) throw keyNotFound(key!, client);
     if (out.json) out.result('', { client, key, value: hex(value) });
     else if (args.values.hex === true) out.result(hex(value), null);
-    else out.resultBytes(value);
+    else await out.resultBytes(value);
   },
 };
 
