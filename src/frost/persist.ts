@@ -1,21 +1,32 @@
 /**
- * The nonce-safety rule, on the Stronghold side: a signature share leaves a participant only after the snapshot
- * in which its nonce handle is gone is on disk.
+ * The nonce-safety rule, on the Stronghold side: a nonce handle signs at most once, also across a crash.
  *
- * FrostSign destroys the nonce record in memory before it computes the share (src/procedures/frost-sign.ts). A
- * `DurableFrostRunner` wraps the Stronghold's procedure runner: when a chain has a FROST step, it saves the
- * snapshot before the chain's outputs are returned to anyone (the local caller, or the p2p server that answers a
- * peer). So if the process dies before the save, the share dies with it and the reloaded snapshot still holds the
- * unused nonces; if it dies after, the reloaded snapshot holds no nonces for that handle. Either way, at most one
- * share per nonce pair is ever seen outside. A failed save is an error, and the share is not returned.
+ * FrostSign destroys the nonce record (in memory) before it computes the share (src/procedures/frost-sign.ts);
+ * only a save makes that durable. A `DurableFrostRunner` wraps the Stronghold's procedure runner, and for a chain
+ * with FrostSign steps it:
+ * 1. refuses a handle that carries a used mark (`RecordRevoked`);
+ * 2. writes the used mark of every handle into the client's store, and saves the snapshot: the mark is on disk
+ *    before any share exists;
+ * 3. runs the chain (the nonces are revoked and collected, the share computed);
+ * 4. saves again (the nonce bytes are now gone from the file too), and only then returns the outputs, to the local
+ *    caller or to the p2p server that answers a peer.
+ * A crash before 2 completes leaves no share; a crash at any later point leaves the mark, so a reloaded snapshot
+ * never lets the handle sign again. A failed save is an error and nothing is returned. FrostCommit and
+ * FrostShareImport results are saved before they are returned too (a handle or share the caller was told about
+ * exists on disk).
+ *
+ * The marks live in the client's store under `stronghold-ts/frost-used/`: a peer that may write the store could
+ * delete them, so a firewall should not grant a coordinator `store.write`.
  * @module
  */
-import type { ClientDb } from '../engine/db.js';
 import type { ProcedureRunner } from '../client/client.js';
 import { inlineRunner } from '../client/client.js';
 import { Stronghold, type OpenOptions, type Password } from '../client/stronghold.js';
 import { nativeProvider } from '../crypto/native.js';
-import { invalidArgument } from '../errors.js';
+import type { ClientDb } from '../engine/db.js';
+import type { Location } from '../engine/location.js';
+import { invalidArgument, StrongholdError } from '../errors.js';
+import type { FrostSignInput } from '../procedures/frost-sign.js';
 import type { ProcedureCall } from '../procedures/types.js';
 
 /**
@@ -24,15 +35,23 @@ import type { ProcedureCall } from '../procedures/types.js';
  */
 const DURABLE = new Set(['FrostCommit', 'FrostSign', 'FrostShareImport']);
 
-/** Test-only: called after a FROST chain ran and before its snapshot is saved (a crash point). */
-export type BeforeSaveHook = (calls: readonly ProcedureCall[]) => Promise<void> | void;
+const MARK_PREFIX = 'stronghold-ts/frost-used/';
+const markKey = (loc: Location): string => `${MARK_PREFIX}${loc.vaultKey}/${loc.recordKey}`;
+
+/** Test-only crash points: each is awaited at that point of a FrostSign chain. */
+export interface CrashPoints {
+  /** After the used marks are on disk, before the chain runs. */
+  afterMark?: () => Promise<void> | void;
+  /** After the chain ran (the shares exist in memory), before the second save. */
+  beforeSave?: () => Promise<void> | void;
+}
 
 export class DurableFrostRunner implements ProcedureRunner {
   readonly #inner: ProcedureRunner;
   #sh: Stronghold | null = null;
   #saving: Promise<void> = Promise.resolve();
-  /** Test-only crash point; see `BeforeSaveHook`. */
-  beforeSave: BeforeSaveHook | null = null;
+  /** Test-only; see `CrashPoints`. */
+  crashPoints: CrashPoints = {};
 
   constructor(inner: ProcedureRunner) {
     this.#inner = inner;
@@ -45,15 +64,25 @@ export class DurableFrostRunner implements ProcedureRunner {
 
   async run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
     if (!calls.some((c) => DURABLE.has(c.procedure.type))) return this.#inner.run(db, calls);
+    const handles = calls.filter((c) => c.procedure.type === 'FrostSign').map((c) => (c.input as FrostSignInput).nonces);
+    if (handles.length > 0) {
+      const used = handles.find((loc) => db.store.has(markKey(loc)));
+      if (used) {
+        throw new StrongholdError('RecordRevoked', `FrostSign: the nonce handle '${used.record}' in vault '${used.vault}' was already used`, { vault: used.vault, record: used.record });
+      }
+      for (const loc of handles) db.store.insert(markKey(loc), Uint8Array.of(1));
+      await this.#save();
+      await this.crashPoints.afterMark?.();
+    }
     let outputs: unknown[];
     try {
       outputs = await this.#inner.run(db, calls);
     } catch (e) {
-      // A failed FrostSign may still have consumed its handle: keep that too, but report the chain's error.
+      // The chain may have consumed its handles: keep that on disk too, but report the chain's error.
       await this.#save().catch(() => {});
       throw e;
     }
-    await this.beforeSave?.(calls);
+    await this.crashPoints.beforeSave?.();
     await this.#save();
     return outputs;
   }
@@ -76,7 +105,7 @@ export class DurableFrostRunner implements ProcedureRunner {
 /**
  * Opens a snapshot whose FROST steps are durable before they return (see the module doc). Use it for every
  * Stronghold that holds shares, also the one a p2p server serves. To run procedures in the secure zone, pass the
- * zone's runner as `runner`: it is wrapped.
+ * zone's runner as `runner`: it is wrapped (`sh.runner` is the `DurableFrostRunner`).
  * @example const sh = await openFrostStronghold('alice.stronghold', password, { create: true })
  */
 export async function openFrostStronghold(path: string, password: Password, options: OpenOptions = {}): Promise<Stronghold> {
