@@ -14,7 +14,8 @@ import { oneOf, optionalFlag, parseHexFlag, parseInteger, parseVaultRecord, posi
 import type { Command, Context } from '../command.js';
 import { CliError, EXIT, hex, usage } from '../output.js';
 import { readStdin } from '../password.js';
-import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
+import { OPEN_FLAGS, OPEN_OPTIONS } from '../session.js';
+import { withIdentity } from './id.js';
 import { KEY_TYPES } from './key-generate.js';
 import { MAX_CHAIN_JSON_BYTES } from './run.js';
 import { MAX_MESSAGE_BYTES } from './sign.js';
@@ -110,7 +111,7 @@ export const remote: Command = {
       if ((hexValue === undefined) === (file === undefined)) throw usage('give exactly one of --message-hex HEX and --message-file F');
       msg = hexValue !== undefined ? parseHexFlag(hexValue, 'message-hex') : await readBounded(file!, MAX_MESSAGE_BYTES, 'message-file');
     }
-    await withSnapshot(ctx, snapshot, { write: true }, async (sh) => {
+    await withIdentity(ctx, snapshot, async (sh) => {
       const r = await connect(sh, addr!, timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) });
       try {
         const c = r.client(clientPath);

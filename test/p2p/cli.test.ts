@@ -1,0 +1,130 @@
+/**
+ * The p2p commands end to end, as two terminals would run them: `serve` (until SIGTERM, saving on exit),
+ * `id`, `remote ... sign|pubkey|ls|run`, and `relay` with a server reachable only through it. The CLI runs from
+ * source (tsx), on loopback only.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join(ROOT, 'src/cli/main.ts');
+const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', STRONGHOLD_PASSWORD: 'pw' };
+const children: ChildProcessWithoutNullStreams[] = [];
+
+function start(args: string[]): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end();
+  children.push(child);
+  return child;
+}
+
+async function run(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdin.end(stdin);
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  return { code, stdout, stderr };
+}
+
+/** The first stdout line of a long-running command (its --json banner). */
+function banner(child: ChildProcessWithoutNullStreams): Promise<{ peerId: string; addresses: string[] }> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.stdout.on('data', (b: Buffer) => {
+      buf += b.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+    });
+    child.on('close', (code) => reject(new Error(`exited ${code} before its banner: ${err}`)));
+  });
+}
+
+const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
+  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+
+function verifies(pubHex: string, msgHex: string, sigHex: string): boolean {
+  const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(pubHex, 'hex')]), format: 'der', type: 'spki' });
+  return verify(null, Buffer.from(msgHex, 'hex'), key, Buffer.from(sigHex, 'hex'));
+}
+
+describe('p2p command line', { timeout: 90_000 }, () => {
+  let dir: string;
+  let server: string;
+  let caller: string;
+  let callerId: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stronghold-p2p-cli-'));
+    server = join(dir, 'server.stronghold');
+    caller = join(dir, 'caller.stronghold');
+    await Promise.all([run(['init', server, '--work-factor', '0']), run(['init', caller, '--work-factor', '0'])]);
+    const key = await run(['key', 'generate', server, '--client', 'wallet', '--vault', 'keys', '--record', 'k0', '--type', 'ed25519']);
+    assert.equal(key.code, 0, key.stderr);
+    const id = await run(['id', caller, '--json']);
+    assert.equal(id.code, 0, id.stderr);
+    callerId = (JSON.parse(id.stdout) as { peerId: string }).peerId;
+    assert.equal(JSON.parse((await run(['id', caller, '--json'])).stdout).peerId, callerId);
+    await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use', 'list'] } } } } } }));
+  });
+
+  after(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('serve, then remote sign, pubkey, ls and run; SIGTERM saves and keeps the peer id', async () => {
+    const serving = start(['serve', server, '--listen', '/ip4/127.0.0.1/tcp/0', '--firewall', join(dir, 'rules.json'), '--json']);
+    const { peerId, addresses } = await banner(serving);
+    const addr = addresses[0]!;
+    assert.ok(addr.endsWith(`/p2p/${peerId}`));
+    const msg = '68656c6c6f';
+    const [sig, pub] = await Promise.all([
+      run(['remote', addr, '--snapshot', caller, 'sign', '--client', 'wallet', '--key', 'keys/k0', '--message-hex', msg, '--json']),
+      run(['remote', addr, '--snapshot', caller, 'pubkey', '--client', 'wallet', '--key', 'keys/k0', '--type', 'ed25519']),
+    ]);
+    assert.equal(sig!.code, 0, sig!.stderr);
+    assert.equal(pub!.code, 0, pub!.stderr);
+    assert.ok(verifies(pub!.stdout.trim(), msg, (JSON.parse(sig!.stdout) as { signature: string }).signature));
+    const ls = await run(['remote', addr, '--snapshot', caller, 'ls', '--client', 'wallet', '--vault', 'keys', '--json']);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.equal((JSON.parse(ls.stdout) as { records: unknown[] }).records.length, 1);
+    const chain = JSON.stringify([{ type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k0' }, msg }]);
+    const ran = await run(['remote', addr, '--snapshot', caller, 'run', '--client', 'wallet', '--json'], chain);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal((JSON.parse(ran.stdout) as { results: { result: string }[] }).results[0]!.result, (JSON.parse(sig!.stdout) as { signature: string }).signature);
+    const denied = await run(['remote', addr, '--snapshot', caller, 'ls', '--client', 'wallet', '--vault', 'other']);
+    assert.equal(denied.code, 5);
+    assert.match(denied.stderr, /^stronghold: error: PermissionDenied:/m);
+    serving.kill('SIGTERM');
+    assert.equal(await exited(serving), 0);
+    const id = await run(['id', server, '--json']);
+    assert.equal(JSON.parse(id.stdout).peerId, peerId);
+  });
+
+  test('relay: a server reachable only at its /p2p-circuit address', async () => {
+    const relaying = start(['relay', '--json']);
+    const relay = await banner(relaying);
+    const serving = start(['serve', server, '--relay', relay.addresses[0]!, '--firewall', join(dir, 'rules.json'), '--json']);
+    const { addresses } = await banner(serving);
+    const relayed = addresses.filter((a) => a.includes('/p2p-circuit/p2p/'));
+    assert.ok(relayed.length > 0);
+    const sig = await run(['remote', relayed[0]!, '--snapshot', caller, 'sign', '--client', 'wallet', '--key', 'keys/k0', '--message-hex', '00']);
+    assert.equal(sig.code, 0, sig.stderr);
+    assert.match(sig.stdout, /^[0-9a-f]{128}\n$/);
+    serving.kill('SIGTERM');
+    relaying.kill('SIGTERM');
+    assert.equal(await exited(serving), 0);
+    assert.equal(await exited(relaying), 0);
+  });
+});
