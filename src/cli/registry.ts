@@ -7,6 +7,7 @@ import type { Command } from './command.js';
 import { address } from './commands/address.js';
 import { demo } from './commands/demo.js';
 import { derive } from './commands/derive.js';
+import { frostKeygen, frostSign } from './commands/frost.js';
 import { id } from './commands/id.js';
 import { info } from './commands/info.js';
 import { init } from './commands/init.js';
@@ -46,5 +47,7 @@ export const COMMANDS: readonly Command[] = [
   serve,
   remote,
   relay,
+  frostKeygen,
+  frostSign,
   demo,
 ];
