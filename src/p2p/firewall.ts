@@ -327,7 +327,8 @@ export class Firewall {
     if (!this.#ask) return false;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.#askTimeoutMs);
+      // Unreferenced: a pending question must not keep a stopped server's process alive.
+      timer = setTimeout(() => resolve('timeout'), this.#askTimeoutMs).unref();
     });
     try {
       return await Promise.race([Promise.resolve().then(() => this.#ask!(query)).then((a) => a === true, () => false), timeout]);

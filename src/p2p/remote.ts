@@ -112,7 +112,7 @@ class Channel {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new StrongholdError('Timeout', `no answer to ${type} within ${timeoutMs} ms`, { operation: type, ms: timeoutMs }));
-      }, timeoutMs);
+      }, timeoutMs).unref();
       this.#pending.set(id, { resolve, reject, timer });
       this.#writes = this.#writes.then(() => writeFrame(this.#stream, frame)).catch((e: unknown) => {
         this.#fail(new StrongholdError('RemoteError', 'could not send to the server', { peer: this.#peer, reason: 'write failed' }, { cause: e }));
@@ -336,7 +336,10 @@ export class RemoteClient {
       const { result, blob } = await this.#ask('syncExport', { records, publicKey: toHex(x25519.getPublicKey(secret)) });
       shared = x25519.getSharedSecret(secret, parseHex(expectObject(result).publicKey, { field: 'publicKey', length: 32 }));
       const { state } = await readSnapshot(blob, shared, { maxWorkFactor: 0 });
-      if (state.clients.length !== 1) throw protocolError('a sync export holds one client');
+      if (state.clients.length !== 1) {
+        for (const c of state.clients) wipeState(c);
+        throw protocolError('a sync export holds one client');
+      }
       const c = state.clients[0]!;
       into.keystore.push(...c.keystore);
       into.vaults.push(...c.vaults);

@@ -186,7 +186,7 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
     try {
       const req = parseRequest(id, header, blob);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StrongholdError('Timeout', `${req.type} took longer than ${timeoutMs} ms`, { operation: req.type, ms: timeoutMs })), timeoutMs);
+        timer = setTimeout(() => reject(new StrongholdError('Timeout', `${req.type} took longer than ${timeoutMs} ms`, { operation: req.type, ms: timeoutMs })), timeoutMs).unref();
       });
       const work = (async () => {
         await firewall.check(peer, req);

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { Libp2p, Stream } from '@libp2p/interface';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
@@ -338,6 +339,27 @@ describe('p2p over loopback', { timeout: 60_000 }, () => {
     gates.shift()!();
     assert.equal(await again, true);
     assert.equal(await aliceD.client('wallet').vaultExists('keys'), true);
+  });
+
+  test('a request that outlives the server timeout gets Timeout; an unanswered ask denies', async () => {
+    const slow = await caller();
+    const shE = Stronghold.create();
+    await provision(shE);
+    const serverE = later(await serve(shE, {
+      requestTimeoutMs: 100,
+      firewall: { onDenied: () => {}, rules: { default: 'ask', peers: { [alice.id]: 'allow' } }, askTimeoutMs: 60_000, ask: () => new Promise<boolean>(() => {}) },
+    }));
+    const r = later(await remote(slow.sh, serverE.addresses()[0]!));
+    await assert.rejects(r.client('wallet').vaultExists('keys'), code('Timeout', (e) => assert.equal((e.details as { operation: string }).operation, 'vaultExists')));
+    const quick = later(await serve(shE, {
+      privateKey: await generateKeyPair('Ed25519'),
+      firewall: { onDenied: () => {}, rules: { default: 'ask', peers: {} }, askTimeoutMs: 50, ask: () => new Promise<boolean>(() => {}) },
+    }));
+    const r2 = later(await remote(slow.sh, quick.addresses()[0]!));
+    await assert.rejects(r2.client('wallet').vaultExists('keys'), code('PermissionDenied'));
+    // The client's own timeout, when the server does not answer in time.
+    const r3 = later(await remote(slow.sh, serverE.addresses()[0]!, { requestTimeoutMs: 30 }));
+    await assert.rejects(r3.client('wallet').vaultExists('keys'), code('Timeout'));
   });
 
   test('a server restart keeps its peer id (identity stored in the snapshot)', async () => {
