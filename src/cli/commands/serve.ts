@@ -4,7 +4,10 @@
  * firewall (`--firewall rules.json`; without it every peer is denied); denials are logged on stderr.
  * @module
  */
+import { inlineRunner } from '../../client/client.js';
 import type { Stronghold } from '../../client/stronghold.js';
+import { nativeProvider } from '../../crypto/native.js';
+import { DurableFrostRunner } from '../../frost/persist.js';
 import { loadFirewallRules } from '../../p2p/firewall.js';
 import { waitForCircuitAddress } from '../../p2p/relay.js';
 import { serve as serveStronghold } from '../../p2p/server.js';
@@ -57,7 +60,10 @@ export const serve: Command = {
     const listen = [...listenFlags(args.values), ...(relayAddr === undefined ? [] : [`${relayAddr}/p2p-circuit`])];
     const inFlight = optionalFlag(args.values, 'max-in-flight');
     const timeout = optionalFlag(args.values, 'timeout-ms');
-    await withSnapshot(ctx, path!, { write: true }, async (sh: Stronghold) => {
+    // FROST steps a peer runs here are saved before they are answered (src/frost/persist.ts): nonce safety.
+    const runner = new DurableFrostRunner(inlineRunner(nativeProvider));
+    await withSnapshot(ctx, path!, { write: true, options: { runner } }, async (sh: Stronghold) => {
+      runner.attach(sh);
       const server = await serveStronghold(sh, {
         listen,
         firewall: { rules },
