@@ -71,11 +71,14 @@ describe('p2p command line', { timeout: 90_000 }, () => {
     await Promise.all([run(['init', server, '--work-factor', '0']), run(['init', caller, '--work-factor', '0'])]);
     const key = await run(['key', 'generate', server, '--client', 'wallet', '--vault', 'keys', '--record', 'k0', '--type', 'ed25519']);
     assert.equal(key.code, 0, key.stderr);
+    const write = await run(['run', server, '--client', 'wallet', '--save'],
+      JSON.stringify([{ type: 'WriteVault', data: '00'.repeat(32), location: { vault: 'shared', record: 's' } }]));
+    assert.equal(write.code, 0, write.stderr);
     const id = await run(['id', caller, '--json']);
     assert.equal(id.code, 0, id.stderr);
     callerId = (JSON.parse(id.stdout) as { peerId: string }).peerId;
     assert.equal(JSON.parse((await run(['id', caller, '--json'])).stdout).peerId, callerId);
-    await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use', 'list'] } } } } } }));
+    await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use', 'list'], shared: ['sync'] } } } } } }));
   });
 
   after(async () => {
@@ -83,7 +86,7 @@ describe('p2p command line', { timeout: 90_000 }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('serve, then remote sign, pubkey, ls and run; SIGTERM saves and keeps the peer id', async () => {
+  test('serve, then remote sign, pubkey, ls, run and pull; SIGTERM saves and keeps the peer id', async () => {
     const serving = start(['serve', server, '--listen', '/ip4/127.0.0.1/tcp/0', '--firewall', join(dir, 'rules.json'), '--json']);
     const { peerId, addresses } = await banner(serving);
     const addr = addresses[0]!;
@@ -106,6 +109,11 @@ describe('p2p command line', { timeout: 90_000 }, () => {
     const denied = await run(['remote', addr, '--snapshot', caller, 'ls', '--client', 'wallet', '--vault', 'other']);
     assert.equal(denied.code, 5);
     assert.match(denied.stderr, /^stronghold: error: PermissionDenied:/m);
+    const pulled = await run(['remote', addr, '--snapshot', caller, 'pull', '--client', 'wallet', '--rename', 'shared=mine', '--json']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.deepEqual({ ...JSON.parse(pulled.stdout), peer: undefined }, { peer: undefined, merged: 1, kept: 0, client: 'wallet', into: 'wallet', policy: 'keep' });
+    const mine = await run(['ls', caller, '--client', 'wallet', '--json']);
+    assert.equal((JSON.parse(mine.stdout) as { clients: { vaults: { records: unknown[] }[] }[] }).clients[0]!.vaults[0]!.records.length, 1);
     serving.kill('SIGTERM');
     assert.equal(await exited(serving), 0);
     const id = await run(['id', server, '--json']);

@@ -14,13 +14,13 @@ import { oneOf, optionalFlag, parseHexFlag, parseInteger, parseVaultRecord, posi
 import type { Command, Context } from '../command.js';
 import { CliError, EXIT, hex, usage } from '../output.js';
 import { readStdin } from '../password.js';
-import { OPEN_FLAGS, OPEN_OPTIONS } from '../session.js';
+import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 import { withIdentity } from './id.js';
 import { KEY_TYPES } from './key-generate.js';
 import { MAX_CHAIN_JSON_BYTES } from './run.js';
 import { MAX_MESSAGE_BYTES } from './sign.js';
 
-const SUBCOMMANDS = ['run', 'pubkey', 'sign', 'ls'] as const;
+const SUBCOMMANDS = ['run', 'pubkey', 'sign', 'ls', 'pull'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 const SIGN_TYPES = ['ed25519', 'secp256k1-keccak', 'secp256k1-sha256'] as const;
 
@@ -30,6 +30,7 @@ const SUB_FLAGS: Record<Sub, readonly string[]> = {
   pubkey: ['client', 'key', 'type'],
   sign: ['client', 'key', 'type', 'message-hex', 'message-file'],
   ls: ['client', 'vault'],
+  pull: ['client', 'vault', 'into', 'rename', 'replace'],
 };
 const ALL_SUB_FLAGS = new Set(Object.values(SUB_FLAGS).flat());
 
@@ -71,8 +72,8 @@ function checkFlags(sub: Sub, values: Values): void {
 
 export const remote: Command = {
   name: 'remote',
-  summary: 'run, pubkey, sign or ls on a Stronghold served by `stronghold serve`',
-  usage: 'remote <multiaddr> --snapshot FILE (run --client C [--file F] | pubkey --client C --key V/R --type T | sign --client C --key V/R [--type T] (--message-hex HEX | --message-file F) | ls --client C --vault V)',
+  summary: 'run, pubkey, sign, ls or pull (sync) on a Stronghold served by `stronghold serve`',
+  usage: 'remote <multiaddr> --snapshot FILE (run --client C [--file F] | pubkey --client C --key V/R --type T | sign --client C --key V/R [--type T] (--message-hex HEX | --message-file F) | ls --client C --vault V | pull --client C [--into C2] [--vault V]... [--rename FROM=TO]... [--replace])',
   flags: [
     ['--snapshot FILE', 'the local snapshot holding this caller\'s peer identity (created in it on first use)'],
     ['--client C', 'the client path on the server'],
@@ -81,7 +82,10 @@ export const remote: Command = {
     ['--message-hex HEX', 'sign: the message as hex'],
     ['--message-file F', 'sign: the message is the bytes of F'],
     ['--file F', 'run: read the JSON chain from F instead of standard input'],
-    ['--vault V', 'ls: the vault to list'],
+    ['--vault V', 'ls: the vault to list; pull: a vault to pull (repeatable; default every vault the server offers)'],
+    ['--into C', 'pull: the local client to merge into (default the same path as --client; created if missing)'],
+    ['--rename FROM=TO', 'pull: store the records of server vault FROM in local vault TO (repeatable)'],
+    ['--replace', 'pull: replace local records that differ (default: keep the local version)'],
     ['--timeout-ms N', 'time to wait for an answer (default 11000)'],
     ...OPEN_FLAGS,
   ],
@@ -92,7 +96,8 @@ export const remote: Command = {
   ].join('\n'),
   options: {
     snapshot: { type: 'string' }, client: { type: 'string' }, key: { type: 'string' }, type: { type: 'string' },
-    'message-hex': { type: 'string' }, 'message-file': { type: 'string' }, file: { type: 'string' }, vault: { type: 'string' },
+    'message-hex': { type: 'string' }, 'message-file': { type: 'string' }, file: { type: 'string' }, vault: { type: 'string', multiple: true },
+    into: { type: 'string' }, rename: { type: 'string', multiple: true }, replace: { type: 'boolean' },
     'timeout-ms': { type: 'string' }, ...OPEN_OPTIONS,
   },
   async run(ctx) {
@@ -111,6 +116,7 @@ export const remote: Command = {
       if ((hexValue === undefined) === (file === undefined)) throw usage('give exactly one of --message-hex HEX and --message-file F');
       msg = hexValue !== undefined ? parseHexFlag(hexValue, 'message-hex') : await readBounded(file!, MAX_MESSAGE_BYTES, 'message-file');
     }
+    if (sub === 'pull') return pull(ctx, addr!, snapshot, clientPath, timeout);
     await withIdentity(ctx, snapshot, async (sh) => {
       const r = await connect(sh, addr!, timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) });
       try {
@@ -133,7 +139,9 @@ export const remote: Command = {
           const signature = String(await c.execute(procedure));
           out.result(signature, { peer: r.peerId, client: clientPath, key, type, signature });
         } else {
-          const vault = requireFlag(args.values, 'vault');
+          const vaults = args.values.vault as unknown as string[] | undefined;
+          if (vaults?.length !== 1) throw usage('remote ls takes exactly one --vault V');
+          const vault = vaults[0]!;
           const records = (await c.listRecords(vault)).map((x) => ({ id: x.id, hint: hex(x.hint), length: x.length }));
           out.result(records.length === 0 ? ['(no records)'] : records.map((x) => `record ${x.id}  ${x.length} bytes  hint ${x.hint}`), { peer: r.peerId, client: clientPath, vault, records });
         }
@@ -143,3 +151,28 @@ export const remote: Command = {
     });
   },
 };
+
+/** `remote ... pull`: sync into the caller's snapshot, which is opened for writing and saved. */
+async function pull(ctx: Context, addr: string, snapshot: string, clientPath: string, timeout: string | undefined): Promise<void> {
+  const { args, out } = ctx;
+  const vaults = args.values.vault as unknown as string[] | undefined;
+  const rename = ((args.values.rename as unknown as string[] | undefined) ?? []).map((pair): [string, string] => {
+    const i = pair.indexOf('=');
+    if (i <= 0 || i === pair.length - 1) throw usage(`--rename must be FROM=TO, got "${pair.slice(0, 40)}"`);
+    return [pair.slice(0, i), pair.slice(i + 1)];
+  });
+  const into = optionalFlag(args.values, 'into') ?? clientPath;
+  const policy = args.values.replace === true ? 'replace' as const : 'keep' as const;
+  const result = await withSnapshot(ctx, snapshot, { write: true }, async (sh) => {
+    const r = await connect(sh, addr, timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) });
+    try {
+      const res = await r.client(clientPath).pull(into, { policy, rename, ...(vaults ? { vaults } : {}) });
+      // Merged records do not mark the Stronghold as changed: save explicitly.
+      await sh.save();
+      return { peer: r.peerId, ...res };
+    } finally {
+      await r.close();
+    }
+  });
+  out.result(`pulled ${result.merged} record(s) into client ${into} (${result.kept} kept as they were); saved ${snapshot}`, { ...result, client: clientPath, into, policy });
+}
