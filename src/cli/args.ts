@@ -7,7 +7,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usage } from './output.js';
 
+/** A command's flags in parseArgs form. */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** Parsed flag values by long name. */
 export type Values = Record<string, string | boolean | undefined>;
 
 /** Flags every command takes. */
@@ -17,6 +19,7 @@ export const COMMON_OPTIONS = {
   'password-file': { type: 'string' },
 } as const satisfies OptionSpec;
 
+/** A command line after strict parsing: flags and positional arguments. */
 export interface Parsed {
   values: Values;
   positionals: string[];
@@ -52,6 +55,7 @@ export function requireFlag(values: Values, name: string): string {
   return v;
 }
 
+/** A string flag's value, or undefined when it was not given. */
 export function optionalFlag(values: Values, name: string): string | undefined {
   const v = values[name];
   return typeof v === 'string' ? v : undefined;

@@ -429,7 +429,7 @@ describe('the stronghold bin', { concurrency: 4 }, () => {
       assert.equal(await sha256File(snap), before);
     });
 
-    test('4: not a snapshot, truncated file', async () => {
+    test('4: not a snapshot, truncated file, work factor above the limit', async () => {
       await writeFile(tmp('garbage.stronghold'), Buffer.from('this is not a stronghold snapshot at all, just text'));
       assertExit(await cli(['info', tmp('garbage.stronghold')]), 4, 'NotASnapshot');
       assertExit(await cli(['ls', tmp('garbage.stronghold')], { env: PW }), 4, 'NotASnapshot');
@@ -439,6 +439,9 @@ describe('the stronghold bin', { concurrency: 4 }, () => {
       const r = await cli(['ls', tmp('truncated.stronghold')], { env: PW });
       assertExit(r, 4);
       assert.ok(['Truncated', 'CorruptHeader'].includes(errorCode(r)!), r.stderr);
+      // A work factor above --max-work-factor is refused before any key derivation.
+      const wf19 = await fixtureCopy('check_existing_4_db_test/walletstronghold');
+      assertExit(await cli(['ls', wf19, '--max-work-factor', '18'], { env: { STRONGHOLD_PASSWORD: 'STRONGHOLD_PASSWORD' } }), 4, 'WorkFactorTooHigh');
     });
 
     test('5: init never overwrites a file', async () => {

@@ -9,7 +9,7 @@ import { oneOf, optionalFlag, parseBip32Path, parseVaultRecord, positionals, req
 import type { Command } from '../command.js';
 import { hex } from '../output.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
-import { guardOverwrite } from './locations.js';
+import { guardOverwrite } from '../records.js';
 
 export const derive: Command = {
   name: 'derive',

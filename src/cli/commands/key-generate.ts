@@ -8,7 +8,7 @@ import { oneOf, positionals, requireFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { hex } from '../output.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
-import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from './locations.js';
+import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from '../records.js';
 
 export const KEY_TYPES = ['ed25519', 'x25519', 'secp256k1'] as const;
 

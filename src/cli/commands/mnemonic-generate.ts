@@ -10,7 +10,7 @@ import { oneOf, optionalFlag, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { readSecretFile } from '../password.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
-import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from './locations.js';
+import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from '../records.js';
 
 const encoder = new TextEncoder();
 

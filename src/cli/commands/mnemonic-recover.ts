@@ -9,7 +9,7 @@ import { optionalFlag, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { MAX_SECRET_INPUT_BYTES, normalizeWords, promptHidden, readSecretFile, readStdin } from '../password.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
-import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from './locations.js';
+import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from '../records.js';
 
 export const mnemonicRecover: Command = {
   name: 'mnemonic recover',

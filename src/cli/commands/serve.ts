@@ -1,7 +1,8 @@
 /**
  * `stronghold serve`: serves a snapshot over libp2p (`/stronghold/rpc/1.0.0`, src/p2p/) until SIGINT or
  * SIGTERM, then stops and saves. Prints the peer id and the dialable addresses. Every request passes the
- * firewall (`--firewall rules.json`; without it every peer is denied); denials are logged on stderr.
+ * firewall (`--firewall rules.json`, read again on SIGHUP; without it every peer is denied); denials are
+ * logged on stderr.
  * @module
  */
 import { inlineRunner } from '../../client/client.js';
@@ -41,7 +42,7 @@ export const serve: Command = {
   flags: [
     ['--listen MULTIADDR', 'where to listen (repeatable; default /ip4/127.0.0.1/tcp/0; /ws for WebSockets)'],
     ['--relay MULTIADDR', 'also reserve a slot on this circuit relay (…/p2p/<relay id>) and print the relayed address'],
-    ['--firewall F', 'JSON rule file {"default": rule, "peers": {"<peer id>": rule}} (docs/spec/p2p-protocol.md); default: deny all'],
+    ['--firewall F', 'JSON rule file {"default": rule, "peers": {"<peer id>": rule}} (docs/spec/p2p-protocol.md), read again on SIGHUP; default: deny all'],
     ['--max-in-flight N', 'requests one peer may have in flight (default 32)'],
     ['--timeout-ms N', 'time one request may take (default 10000)'],
     ...OPEN_FLAGS,
@@ -71,6 +72,15 @@ export const serve: Command = {
         ...(timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) }),
       });
       const stopped = untilSignal();
+      // Rules change at runtime: SIGHUP reads the rule file again (a bad file keeps the rules in force).
+      const reload = (): void => {
+        if (file === undefined) return;
+        loadFirewallRules(file).then((r) => {
+          server.firewall.setRules(r);
+          out.note(`reloaded ${file}`);
+        }, (e: unknown) => out.note(`kept the previous rules: ${file} is not valid (${(e as { message?: string }).message ?? 'error'})`));
+      };
+      process.on('SIGHUP', reload);
       try {
         // A relayed address exists only once the relay has granted the reservation.
         if (listen.some((a) => a.includes('/p2p-circuit'))) await waitForCircuitAddress(server.node);
@@ -79,6 +89,7 @@ export const serve: Command = {
         out.note('serving; stop with Ctrl-C (SIGINT) or SIGTERM, the snapshot is saved on exit');
         await stopped;
       } finally {
+        process.off('SIGHUP', reload);
         await server.stop();
       }
       // withSnapshot now saves what changed: a new identity, what peers wrote.

@@ -3,10 +3,10 @@
  * guard (a command that stores a secret never replaces an existing record unless `--force`).
  * @module
  */
-import type { Client } from '../../client/client.js';
-import { Location } from '../../engine/location.js';
-import { requireFlag, type Values } from '../args.js';
-import { CliError, EXIT } from '../output.js';
+import type { Client } from '../client/client.js';
+import { Location } from '../engine/location.js';
+import { requireFlag, type Values } from './args.js';
+import { CliError, EXIT } from './output.js';
 
 export const RECORD_OPTIONS = {
   client: { type: 'string' },
