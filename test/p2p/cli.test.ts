@@ -78,7 +78,7 @@ describe('p2p command line', { timeout: 90_000 }, () => {
     assert.equal(id.code, 0, id.stderr);
     callerId = (JSON.parse(id.stdout) as { peerId: string }).peerId;
     assert.equal(JSON.parse((await run(['id', caller, '--json'])).stdout).peerId, callerId);
-    await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use', 'list'], shared: ['sync'] } } } } } }));
+    await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use', 'list'] } } } } } }));
   });
 
   after(async () => {
@@ -109,7 +109,16 @@ describe('p2p command line', { timeout: 90_000 }, () => {
     const denied = await run(['remote', addr, '--snapshot', caller, 'ls', '--client', 'wallet', '--vault', 'other']);
     assert.equal(denied.code, 5);
     assert.match(denied.stderr, /^stronghold: error: PermissionDenied:/m);
-    const pulled = await run(['remote', addr, '--snapshot', caller, 'pull', '--client', 'wallet', '--rename', 'shared=mine', '--json']);
+    const pullArgs = ['remote', addr, '--snapshot', caller, 'pull', '--client', 'wallet', '--rename', 'shared=mine', '--json'];
+    assert.equal((await run(pullArgs)).code, 5);
+    // The rules change at runtime: SIGHUP reads the file again.
+    await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use', 'list'], shared: ['sync'] } } } } } }));
+    serving.kill('SIGHUP');
+    let pulled = await run(pullArgs);
+    for (let i = 0; i < 50 && pulled.code === 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      pulled = await run(pullArgs);
+    }
     assert.equal(pulled.code, 0, pulled.stderr);
     assert.deepEqual({ ...JSON.parse(pulled.stdout), peer: undefined }, { peer: undefined, merged: 1, kept: 0, client: 'wallet', into: 'wallet', policy: 'keep' });
     const mine = await run(['ls', caller, '--client', 'wallet', '--json']);
