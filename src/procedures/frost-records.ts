@@ -179,13 +179,25 @@ export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset
 export const toNoble = (list: readonly FrostCommitment[]): { identifier: string; hiding: Uint8Array; binding: Uint8Array }[] =>
   list.map((c) => ({ identifier: idOf(c.identifier), hiding: c.hiding, binding: c.binding }));
 
-/** The verifying share (share · B) of a signing share. Public. */
-export function verifyingShareOf(signingShare: Uint8Array): Uint8Array {
-  return ed25519.Point.BASE.multiply(ed25519_FROST.utils.Fn.fromBytes(signingShare)).toBytes();
+/** scalar · B, encoded: the verifying share of a signing share, the commitment of a nonce. Public. */
+export function timesBase(scalar: Uint8Array): Uint8Array {
+  return ed25519.Point.BASE.multiply(ed25519_FROST.utils.Fn.fromBytes(scalar)).toBytes();
+}
+
+export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, k) => x === b[k]);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** A path as the JSON form has it: UTF-8 text (a path that is not UTF-8 shows as `0x` hex, for reading only). */
+function pathJSON(path: Uint8Array): string {
+  try {
+    return utf8.decode(path);
+  } catch {
+    return describePath(path);
+  }
 }
 
 export const locationJSON = (loc: Location): { vault: string; record: string } | { vault: string; counter: number } =>
-  loc.recordPath ? { vault: describePath(loc.vaultPath), record: describePath(loc.recordPath) } : { vault: describePath(loc.vaultPath), counter: loc.counter! };
+  loc.recordPath ? { vault: pathJSON(loc.vaultPath), record: pathJSON(loc.recordPath) } : { vault: pathJSON(loc.vaultPath), counter: loc.counter! };
 
 // Sealing a share to its participant: ephemeral X25519, HKDF-SHA256, XChaCha20-Poly1305 (docs/threshold.md).
 const SEAL_INFO = new TextEncoder().encode('stronghold-ts FROST share v1');

@@ -14,7 +14,7 @@ import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { decodeShare, hex, idOf, openSealed, publicOf, SEALED_MAX, SEALED_MIN, verifyingShareOf } from './frost-records.js';
+import { bytesEqual, decodeShare, hex, idOf, openSealed, publicOf, SEALED_MAX, SEALED_MIN, timesBase } from './frost-records.js';
 import { SHARE_POLICY } from './frost-keygen.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
@@ -59,7 +59,7 @@ export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> 
     });
     try {
       const share = decodeShare(record.opened, 'sealed', TYPE);
-      if (!share.recipient || !share.recipient.every((b, k) => b === record.rpk[k])) throw invalidArgument('sealed', 'a share dealt to this key', TYPE);
+      if (!share.recipient || !bytesEqual(share.recipient, record.rpk)) throw invalidArgument('sealed', 'a share dealt to this key', TYPE);
       try {
         ed25519_FROST.validateSecret({ identifier: idOf(share.identifier), signingShare: share.signingShare }, publicOf(share));
       } catch {
@@ -67,7 +67,7 @@ export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> 
       }
       const info = {
         identifier: share.identifier, threshold: share.threshold, participants: share.participants,
-        groupPublicKey: share.commitments[0]!, verifyingShare: verifyingShareOf(share.signingShare),
+        groupPublicKey: share.commitments[0]!, verifyingShare: timesBase(share.signingShare),
       };
       ctx.write(i.output, record.opened, SHARE_POLICY);
       return info;

@@ -14,10 +14,10 @@
  */
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
 import type { Location } from '../engine/location.js';
-import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { commitmentList, decodeNonces, decodeShare, hex, idOf, publicOf, toNoble, type FrostCommitment } from './frost-records.js';
+import { bytesEqual, commitmentList, decodeNonces, decodeShare, hex, idOf, publicOf, timesBase, toNoble, type FrostCommitment } from './frost-records.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostSign';
@@ -74,8 +74,13 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
     try {
       ctx.revoke(i.nonces);
       ctx.garbageCollect(i.nonces.vaultPath);
-      if (nonces.identifier !== signer.identifier || !nonces.groupPublicKey.every((b, k) => b === signer.groupPublicKey[k])) {
+      if (nonces.identifier !== signer.identifier || !bytesEqual(nonces.groupPublicKey, signer.groupPublicKey)) {
         throw invalidArgument('nonces', 'a nonce handle committed with this share', TYPE);
+      }
+      // The package must carry the commitments of these very nonces (RFC 9591 §5.2); noble checks it too.
+      const own = i.commitments.find((c) => c.identifier === signer.identifier)!;
+      if (!bytesEqual(own.hiding, timesBase(nonces.hiding)) || !bytesEqual(own.binding, timesBase(nonces.binding))) {
+        throw invalidArgument('commitments', "this signer's commitment as FrostCommit returned it for the handle", TYPE);
       }
       const signatureShare = ctx.use(TYPE, i.share, (secret) => {
         const s = decodeShare(secret, 'share', TYPE);
@@ -83,9 +88,7 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
           return ed25519_FROST.signShare({ identifier: idOf(s.identifier), signingShare: s.signingShare }, publicOf(s),
             { hiding: nonces.hiding, binding: nonces.binding }, toNoble(i.commitments), i.message);
         } catch (e) {
-          if (isStrongholdError(e)) throw e;
-          const mismatch = e instanceof Error && /signer commitment/.test(e.message);
-          if (mismatch) throw invalidArgument('commitments', "this signer's commitment as FrostCommit returned it for the handle", TYPE);
+          // Another signer's commitment that is not a valid point, for instance.
           throw new StrongholdError('ProcedureFailed', `${TYPE}: signing failed`, { procedure: TYPE, reason: 'invalid signing package' }, { cause: e });
         }
       });

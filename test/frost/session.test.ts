@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { isStrongholdError, StrongholdError } from '../../src/errors.js';
 import {
-  dealShares, localExecutor, participant, signWithParticipants, type DealtShare, type FrostParticipant, type FrostGroup, type ProcedureExecutor,
+  dealShares, localExecutor, parseGroup, participant, signWithParticipants, type DealtShare, type FrostParticipant, type FrostGroup, type ProcedureExecutor,
 } from '../../src/frost/index.js';
 import { parseChain } from '../../src/procedures/json.js';
 
@@ -174,3 +174,25 @@ describe('FROST sessions across Strongholds (in process)', () => {
   });
 });
 
+
+describe('FROST in one Stronghold whose procedures run in the secure zone', { timeout: 60_000 }, () => {
+  test('a 2-of-3 session; a handle committed by another share is refused and consumed', async () => {
+    const sh = Stronghold.create({ zone: 'process' });
+    try {
+      const exec = localExecutor(sh.createClient('w'));
+      const share = (i: number) => ({ vault: 's', record: `s${i}` });
+      const group = parseGroup(await exec.execute({ type: 'FrostKeygen', threshold: 2, participants: 3, outputs: [1, 2, 3].map(share) }));
+      const [p1, p2] = [1, 2].map((i) => participant(exec, { name: `p${i}`, share: share(i) }));
+      const { signature } = await signWithParticipants(group, [p1!, p2!], MSG);
+      assert.ok(nodeVerifies(group.groupPublicKey, MSG, signature));
+
+      const [c1, c2] = [await p1!.commit(), await p2!.commit()];
+      await assert.rejects(p1!.sign(c2.nonces, MSG, [c1.commitment, c2.commitment]), code('InvalidArgument', (e) => assert.equal(e.details.field, 'nonces')));
+      await assert.rejects(p2!.sign(c2.nonces, MSG, [c1.commitment, c2.commitment]), code('RecordNotFound'));
+      await p1!.discard(c1.nonces);
+      assert.equal(sh.getClient('w').listRecords('frost-nonces').length, 0);
+    } finally {
+      await sh.close();
+    }
+  });
+});
