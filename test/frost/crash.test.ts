@@ -91,4 +91,19 @@ describe('FROST: a crash between commit and sign', { timeout: 120_000 }, () => {
       }
     });
   }
+
+  test('concurrent FrostSign calls with one handle: exactly one share, the others RecordRevoked', async () => {
+    const { path, commitments } = await prepare();
+    const sh = await openFrostStronghold(path, 'password', { workFactor: 0 });
+    try {
+      const c = sh.loadClient('w');
+      const attempts = await Promise.allSettled(Array.from({ length: 6 }, (_, k) => c.execute(frostSign({
+        share: { vault: 'shares', record: 's1' }, nonces: { vault: 'frost-nonces', record: 'n1' }, message: Buffer.from(`message ${k}`), commitments,
+      }))));
+      assert.equal(attempts.filter((a) => a.status === 'fulfilled').length, 1);
+      for (const a of attempts) if (a.status === 'rejected') assert.ok(isStrongholdError(a.reason, 'RecordRevoked'), String(a.reason));
+    } finally {
+      await sh.close();
+    }
+  });
 });

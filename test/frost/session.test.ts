@@ -166,6 +166,20 @@ describe('FROST sessions across Strongholds (in process)', () => {
       code('InvalidArgument', (e) => assert.equal(e.details.field, 'sealed')));
   });
 
+  test('a receiver that fails during the deal is named; the dealer keeps no copy', async () => {
+    const dealer = Stronghold.create();
+    const d = dealer.createClient('dealer');
+    const parties = [0, 1, 2].map(() => localExecutor(Stronghold.create().createClient('wallet')));
+    const broken: ProcedureExecutor = {
+      execute: async (json) => (json.type === 'FrostShareImport' ? Promise.reject(new StrongholdError('RemoteError', 'gone', { peer: 'x', reason: 'stream closed' })) : parties[2]!.execute(json)),
+    };
+    const receivers = [{ name: 'a', exec: parties[0]! }, { name: 'b', exec: parties[1]! }, { name: 'c', exec: broken }];
+    await assert.rejects(dealShares(d, 2, receivers, { dealerVault: 'deal' }), code('RemoteError', (e) => assert.equal(e.details.peer, 'c')));
+    assert.ok(!d.vaultExists('deal') || d.listRecords('deal').length === 0);
+    await assert.rejects(dealShares(d, 2, [receivers[0]!, receivers[0]!]), code('InvalidArgument', (e) => assert.equal(e.details.field, 'receivers[1]')));
+    await assert.rejects(dealShares(d, 3, receivers.slice(0, 2)), code('InvalidArgument', (e) => assert.equal(e.details.field, 'threshold')));
+  });
+
   test('a share dealt without a recipient never leaves its vault', async () => {
     const sh = Stronghold.create();
     const exec = localExecutor(sh.createClient('w'));
