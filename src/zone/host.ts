@@ -64,11 +64,15 @@ export function defaultWorkerPath(): string {
 export function zoneNodeFlags(workerPath: string): string[] {
   const dist = realpathSync(dirname(dirname(workerPath)));
   const pkg = dirname(dist);
-  const sodiumPath = realpathSync(createRequire(import.meta.url).resolve('sodium-native'));
   const marker = `${sep}node_modules${sep}`;
-  const modules = sodiumPath.slice(0, sodiumPath.lastIndexOf(marker) + marker.length - 1);
-  const reads = [dist, modules, join(pkg, 'package.json'), '/etc/alpine-release'];
-  return ['--permission', '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings'];
+  const sodiumPath = createRequire(workerPath).resolve('sodium-native');
+  // The dependency tree where the loader finds it (the package's own node_modules, or the one sodium-native
+  // was resolved from when the package is itself a dependency) and, for symbolic links, their targets.
+  const own = join(pkg, 'node_modules');
+  const modules = new Set([sodiumPath.slice(0, sodiumPath.lastIndexOf(marker) + marker.length - 1)]);
+  if (existsSync(own)) modules.add(own).add(realpathSync(own));
+  const reads = [dist, ...modules, join(pkg, 'package.json'), '/etc/alpine-release'];
+  return ['--permission', '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings', '--clear-free-memory'];
 }
 
 /** The zone's error, with its cause (the failing step's own error) when it sent one. */
@@ -106,6 +110,8 @@ class Zone {
   readonly child: ChildProcess;
   channel: SealedChannel | null = null;
   readonly pending = new Map<number, Pending>();
+  /** The last 4 KiB the zone process wrote to stderr (Node's own fatal errors). */
+  stderrTail: Buffer = Buffer.alloc(0);
   #ready: Promise<void>;
   #dead: StrongholdError | null = null;
   #nextId = 1;
@@ -120,9 +126,14 @@ class Zone {
       execPath: wrap ? PRLIMIT : process.execPath,
       execArgv: wrap ? ['--core=0', process.execPath, ...flags] : flags,
       serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env,
     });
+    // The zone prints nothing itself; Node does on a fatal error. Keep the tail for diagnostics, never for messages.
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = Buffer.concat([this.stderrTail, chunk]).subarray(-4096);
+    });
+    (this.child.stderr as { unref?: () => void } | null)?.unref?.();
     const startMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.#ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -263,6 +274,7 @@ export class ZoneRunner implements ProcedureRunner {
   readonly #options: ZoneOptions;
   readonly #workerPath: string;
   #zone: Zone | null = null;
+  #last: Zone | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -276,6 +288,11 @@ export class ZoneRunner implements ProcedureRunner {
     return this.#zone?.pid;
   }
 
+  /** What the current or last zone process wrote to stderr (Node's fatal errors), for diagnosing a zone that fails to start. */
+  get zoneStderr(): string {
+    return (this.#zone ?? this.#last)?.stderrTail.toString('utf8') ?? '';
+  }
+
   /** Starts the zone now instead of at the first request. */
   async start(): Promise<void> {
     await this.#ensure();
@@ -286,6 +303,7 @@ export class ZoneRunner implements ProcedureRunner {
     if (!this.#zone || this.#zone.isDead) {
       if (!existsSync(this.#workerPath)) throw invalidArgument('workerPath', `the compiled zone worker (run the build; looked for ${this.#workerPath})`);
       const zone = new Zone(this.#workerPath, this.#options, (z) => {
+        this.#last = z;
         if (this.#zone === z) this.#zone = null;
       });
       this.#zone = zone;
