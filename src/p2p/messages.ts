@@ -7,7 +7,7 @@
  * Every failure is a typed error; nothing read from a peer is used before it has been validated here.
  * @module
  */
-import { assertBytes, assertInt, MAX_PATH_BYTES, parseHex, toHex, toPathBytes } from '../assert.js';
+import { assertInt, MAX_PATH_BYTES, parseHex, toHex, toPathBytes } from '../assert.js';
 import { Location, type Path } from '../engine/location.js';
 import { MAX_STORE_KEY_BYTES } from '../engine/store.js';
 import { invalidArgument, StrongholdError, type StrongholdErrorJSON } from '../errors.js';
@@ -259,6 +259,6 @@ export function parseWireRecords(value: unknown): { id: string; hint: Uint8Array
   if (!Array.isArray(value)) throw protocolError('records is not an array');
   return value.map((r: Partial<WireRecord>) => {
     if (typeof r !== 'object' || r === null || typeof r.id !== 'string' || !HEX24.test(r.id)) throw protocolError('malformed record entry');
-    return { id: r.id, hint: assertBytes(parseHex(r.hint, { field: 'hint', max: 64 }), { field: 'hint' }), length: assertInt(r.length, { field: 'length', min: 0 }) };
+    return { id: r.id, hint: parseHex(r.hint, { field: 'hint', max: 64 }), length: assertInt(r.length, { field: 'length', min: 0 }) };
   });
 }

@@ -26,7 +26,7 @@ import { peerIdentity } from './identity.js';
 import { encodeFrame, parseResponse, parseWireRecords, protocolError, requestHeader, type RequestBody, type RequestType } from './messages.js';
 import { createNode } from './node.js';
 import { readFrames, writeFrame } from './frames.js';
-import { syncInto, wipeState, type Hierarchy, type Selection, type SyncOptions, type SyncResult, type SyncSource } from './sync.js';
+import { agree, syncInto, wipeState, type Hierarchy, type Selection, type SyncOptions, type SyncResult, type SyncSource } from './sync.js';
 
 export interface RemoteInit {
   /** Dial from this node (the caller stops it); default: a new dial-only node with the local Stronghold's identity. */
@@ -334,7 +334,7 @@ export class RemoteClient {
     try {
       const records = Object.fromEntries([...batch].map(([v, ids]) => [v, ids ? [...ids] : null]));
       const { result, blob } = await this.#ask('syncExport', { records, publicKey: toHex(x25519.getPublicKey(secret)) });
-      shared = x25519.getSharedSecret(secret, parseHex(expectObject(result).publicKey, { field: 'publicKey', length: 32 }));
+      shared = agree(secret, parseHex(expectObject(result).publicKey, { field: 'publicKey', length: 32 }));
       const { state } = await readSnapshot(blob, shared, { maxWorkFactor: 0 });
       if (state.clients.length !== 1) {
         for (const c of state.clients) wipeState(c);

@@ -27,7 +27,7 @@ import { peerIdentity } from './identity.js';
 import { decodeFrame, errorFrame, okFrame, parseRequest, protocolError, requestId, type Request } from './messages.js';
 import { createNode } from './node.js';
 import { readFrames, writeFrame } from './frames.js';
-import { exportableHierarchy, exportableSubset, wipeState } from './sync.js';
+import { agree, exportableHierarchy, exportableSubset, wipeState } from './sync.js';
 
 export interface ServeInit {
   /** Multiaddrs to listen on; default `/ip4/127.0.0.1/tcp/0`. Add `<relay multiaddr>/p2p-circuit` to be reachable through a relay. */
@@ -168,8 +168,7 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
     const secret = Uint8Array.from(randomBytes(32));
     let shared: Uint8Array | null = null;
     try {
-      shared = x25519.getSharedSecret(secret, req.publicKey);
-      if (shared.every((b) => b === 0)) throw protocolError('low-order X25519 public key');
+      shared = agree(secret, req.publicKey);
       // age with the shared secret as scrypt passphrase at work factor 0 (Rust 2.0 sync); Noise already
       // encrypts the channel, this layer keeps the records sealed for the requester alone.
       const payload = await writeSnapshot({ clients: [state] }, shared, { workFactor: 0 });

@@ -16,6 +16,7 @@
  * in the new vault but a Location built from the new vault path does not name them.
  * @module
  */
+import { x25519 } from '@noble/curves/ed25519.js';
 import { toPathBytes } from '../assert.js';
 import type { Stronghold } from '../client/stronghold.js';
 import type { ClientDb } from '../engine/db.js';
@@ -96,6 +97,23 @@ export function exportableHierarchy(db: ClientDb, selection: Selection): Hierarc
   } finally {
     wipeState(state);
   }
+}
+
+/**
+ * X25519(secret, peer public key) for a sync export; a malformed or low-order key (an all-zero result) is a
+ * ProtocolError, since a peer sent it.
+ */
+export function agree(secret: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(secret, publicKey);
+  } catch {
+    throw new StrongholdError('ProtocolError', 'the peer sent an invalid X25519 public key', { reason: 'invalid X25519 public key' });
+  }
+  if (shared.every((b) => b === 0)) {
+    throw new StrongholdError('ProtocolError', 'the peer sent a low-order X25519 public key', { reason: 'invalid X25519 public key' });
+  }
+  return shared;
 }
 
 export function wipeState(state: ClientState): void {

@@ -295,6 +295,12 @@ describe('p2p over loopback', { timeout: 60_000 }, () => {
     s.stream.send(prefixed(encodeFrame({ type: 'storeKeys', client: 'wallet' })));
     r = await next(s.responses);
     assert.ok(r && !r.ok && r.id === null);
+    // A sync export for a low-order X25519 key (all zeros): a typed error, no export.
+    s = await rawStream(node, addr);
+    s.stream.send(prefixed(encodeFrame(requestHeader(7, 'syncExport', { client: 'wallet', records: {}, publicKey: '00'.repeat(32) }))));
+    r = await next(s.responses);
+    assert.ok(r && !r.ok && r.id === 7 && isStrongholdError(r.error, 'ProtocolError') && r.error.details.reason === 'invalid X25519 public key');
+    await s.stream.close();
     // Everyone is still served.
     const [pk, sig] = await aliceA.client('wallet').executeChain([pub('keys'), sign('keys')]);
     assert.ok(verifies(pk, sig));
