@@ -180,26 +180,41 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
     }
   }
 
-  async function answer(peer: string, id: number, header: Record<string, unknown>, blob: Uint8Array): Promise<Uint8Array> {
+  /**
+   * The answer frame for one request. `settled` runs once the work is over (which may be after a Timeout
+   * answer): only then is the peer's slot released and the blob (a secret, a store value) wiped.
+   */
+  async function answer(peer: string, id: number, header: Record<string, unknown>, blob: Uint8Array, settled: () => void): Promise<Uint8Array> {
     let timer: NodeJS.Timeout | undefined;
+    let work: Promise<Reply> | undefined;
     try {
       const req = parseRequest(id, header, blob);
+      let expired = false;
+      const timeoutError = new StrongholdError('Timeout', `${req.type} took longer than ${timeoutMs} ms`, { operation: req.type, ms: timeoutMs });
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StrongholdError('Timeout', `${req.type} took longer than ${timeoutMs} ms`, { operation: req.type, ms: timeoutMs })), timeoutMs).unref();
+        timer = setTimeout(() => {
+          expired = true;
+          reject(timeoutError);
+        }, timeoutMs).unref();
       });
-      const work = (async () => {
+      work = (async () => {
         await firewall.check(peer, req);
+        // Answered with Timeout while the firewall was deciding: the request must not run afterwards.
+        if (expired) throw timeoutError;
         return run(peer, req);
       })();
-      work.catch(() => {});
       const reply = await Promise.race([work, timeout]);
       return okFrame(id, reply.result, reply.blob);
     } catch (e) {
       return errorFrame(id, wireError(e, self));
     } finally {
       clearTimeout(timer);
-      // A secret or store value arrived in the blob: a view of the decrypted frame, wiped once used.
-      wipe(blob);
+      const done = (): void => {
+        wipe(blob);
+        settled();
+      };
+      if (work) work.then(done, done);
+      else done();
     }
   }
 
@@ -236,12 +251,12 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
           continue;
         }
         inFlight.set(peer, n + 1);
-        const p: Promise<void> = answer(peer, id, frame.header, frame.blob).then(send).finally(() => {
+        const release = (): void => {
           const left = (inFlight.get(peer) ?? 1) - 1;
           if (left === 0) inFlight.delete(peer);
           else inFlight.set(peer, left);
-          pending.delete(p);
-        });
+        };
+        const p: Promise<void> = answer(peer, id, frame.header, frame.blob, release).then(send).finally(() => pending.delete(p));
         pending.add(p);
       }
     } catch (e) {

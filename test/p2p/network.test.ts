@@ -363,6 +363,18 @@ describe('p2p over loopback', { timeout: 60_000 }, () => {
     }));
     const r2 = later(await remote(slow.sh, quick.addresses()[0]!));
     await assert.rejects(r2.client('wallet').vaultExists('keys'), code('PermissionDenied'));
+    // A write answered with Timeout while the firewall was asking does not happen once the answer comes.
+    let approve: (yes: boolean) => void = () => {};
+    const late = later(await serve(shE, {
+      privateKey: await generateKeyPair('Ed25519'),
+      requestTimeoutMs: 100,
+      firewall: { onDenied: () => {}, rules: { default: 'ask', peers: {} }, ask: () => new Promise<boolean>((resolve) => (approve = resolve)) },
+    }));
+    const r4 = later(await remote(slow.sh, late.addresses()[0]!));
+    await assert.rejects(r4.client('wallet').writeSecret({ vault: 'late', record: 'x' }, new Uint8Array(8).fill(1)), code('Timeout'));
+    approve(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(shE.getClient('wallet').vaultExists('late'), false);
     // The client's own timeout, when the server does not answer in time.
     const r3 = later(await remote(slow.sh, serverE.addresses()[0]!, { requestTimeoutMs: 30 }));
     await assert.rejects(r3.client('wallet').vaultExists('keys'), code('Timeout'));
