@@ -9,8 +9,10 @@
  * a new file key and header.
  * @module
  */
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { assertBytes, assertInt } from '../assert.js';
-import { invalidArgument, isStrongholdError } from '../errors.js';
+import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import { GuardedBuffer, wipe } from '../memory/guarded.js';
 import {
   AgeSession, createSnapshotSession, DEFAULT_WORK_FACTOR, MAX_READ_WORK_FACTOR, readSnapshot, type SnapshotProgress, writeSnapshot,
@@ -71,6 +73,8 @@ export class SnapshotFile {
   readonly #maxWorkFactor: number;
   readonly #onProgress: ((progress: SnapshotProgress) => void) | undefined;
   readonly #v2: FileOptions['v2'];
+  /** True when the caller chose the work factor; otherwise a v3 file's own is kept for new headers. */
+  readonly #workFactorGiven: boolean;
   #version: 2 | 3 = 3;
   #workFactor: number;
   /** The snapshot key, in guarded memory while unlocked. */
@@ -83,6 +87,7 @@ export class SnapshotFile {
     if (typeof path !== 'string' || path.length === 0) throw invalidArgument('path', 'a non-empty file path');
     this.path = path;
     this.readOnly = options.readOnly === true;
+    this.#workFactorGiven = options.workFactor !== undefined;
     this.#workFactor = assertInt(options.workFactor ?? DEFAULT_WORK_FACTOR, { field: 'workFactor', min: 0, max: MAX_FACTOR });
     this.#maxWorkFactor = assertInt(options.maxWorkFactor ?? MAX_READ_WORK_FACTOR, { field: 'maxWorkFactor', min: 0, max: MAX_FACTOR });
     this.#onProgress = options.onProgress;
@@ -104,6 +109,10 @@ export class SnapshotFile {
    */
   async read(password: Password, create: boolean): Promise<SnapshotState | null> {
     try {
+      // A missing folder is a missing snapshot, not a failure to create its lock file.
+      if (!(await stat(dirname(this.path)).then((st) => st.isDirectory(), () => false))) {
+        throw new StrongholdError('SnapshotNotFound', `snapshot ${this.path} does not exist (no such folder)`, { path: this.path });
+      }
       if (!this.readOnly) this.#lock = await acquireSnapshotLock(this.path);
       let bytes: Uint8Array;
       try {
@@ -120,6 +129,7 @@ export class SnapshotFile {
             const read = await readSnapshot(bytes, key, { maxWorkFactor: this.#maxWorkFactor, keepSession: true, ...this.#progress });
             this.#version = read.version;
             this.#session = read.session ?? null;
+            if (read.workFactor !== undefined && !this.#workFactorGiven) this.#workFactor = read.workFactor;
             this.#key = GuardedBuffer.adopt(Uint8Array.from(key));
             return read.state;
           } catch (e) {

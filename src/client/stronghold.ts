@@ -51,6 +51,13 @@ function processRunner(): ProcedureRunner {
 
 export interface OpenOptions extends StrongholdOptions, FileOptions {}
 
+/** One client as `inventory()` lists it: ids in lowercase hex, never contents. */
+export interface ClientInventory {
+  id: string;
+  vaults: { id: string; records: { id: string; hint: Uint8Array; length: number }[]; revoked: number }[];
+  storeKeys: Uint8Array[];
+}
+
 export class Stronghold {
   readonly provider: CryptoProvider;
   readonly runner: ProcedureRunner;
@@ -261,6 +268,31 @@ export class Stronghold {
   listClients(): { id: string; loaded: boolean }[] {
     this.#assertUnlocked();
     return [...this.#dbs.keys()].map((id) => ({ id, loaded: this.#loaded.has(id) }));
+  }
+
+  /**
+   * What the snapshot holds, without secrets: per client (by id; snapshots store no names) its vaults with the
+   * ids, hints and lengths of their live records and the number of revoked ones, and its store keys.
+   * Loaded or not. `client` restricts it to one client path.
+   */
+  inventory(client?: Path): ClientInventory[] {
+    this.#assertUnlocked();
+    const only = client === undefined ? null : hexOf(clientId(toPathBytes(client, 'client')));
+    if (only !== null && !this.#dbs.has(only)) throw new StrongholdError('ClientNotFound', `there is no client '${describePath(toPathBytes(client!, 'client'))}'`, { client: describePath(toPathBytes(client!, 'client')) });
+    const out: ClientInventory[] = [];
+    for (const [id, db] of this.#dbs) {
+      if (only !== null && id !== only) continue;
+      out.push({
+        id,
+        vaults: db.hierarchy().map((v) => ({
+          id: hexOf(v.vaultId),
+          records: db.listRecords(v.vaultId, hexOf(v.vaultId)).map((r) => ({ id: hexOf(r.id), hint: r.hint, length: r.length })),
+          revoked: v.records.filter((r) => r.revoked).length,
+        })),
+        storeKeys: db.store.keys(),
+      });
+    }
+    return out;
   }
 
   /** Makes a client unreachable; its state stays in memory and is saved with the snapshot. */

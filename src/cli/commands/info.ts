@@ -8,7 +8,6 @@ import { inspectHeader } from '../../snapshot/codec.js';
 import { readSnapshotFile } from '../../snapshot/file.js';
 import { positionals } from '../args.js';
 import type { Command } from '../command.js';
-import { hex } from '../output.js';
 import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 
 export const info: Command = {
@@ -30,11 +29,11 @@ export const info: Command = {
     const value: Record<string, unknown> = { path, version: header.version, workFactor: header.workFactor ?? null, bytes: bytes.length };
     const hasPassword = args.values['password-file'] !== undefined || (input.env.STRONGHOLD_PASSWORD ?? '') !== '' || args.values.unlock === true;
     if (hasPassword) {
-      const clients = await withSnapshot(ctx, path!, { write: false }, (sh) => sh.listClients().map(({ id }) => {
-        const db = sh.clientDb(Uint8Array.from(Buffer.from(id, 'hex')))!;
-        const vaults = db.vaultSummaries().map((v) => ({ id: hex(v.id), records: v.records, revoked: v.revoked }));
-        return { id, vaults, storeKeys: db.store.keys().length };
-      }));
+      const clients = await withSnapshot(ctx, path!, { write: false }, (sh) => sh.inventory().map((c) => ({
+        id: c.id,
+        vaults: c.vaults.map((v) => ({ id: v.id, records: v.records.length, revoked: v.revoked })),
+        storeKeys: c.storeKeys.length,
+      })));
       value.clients = clients;
       lines.push(`${clients.length} client${clients.length === 1 ? '' : 's'}`);
       for (const c of clients) {

@@ -4,9 +4,7 @@
  * are shown by id (the client given with --client is also named).
  * @module
  */
-import type { Stronghold } from '../../client/stronghold.js';
-import { clientId } from '../../engine/ids.js';
-import { StrongholdError } from '../../errors.js';
+import type { ClientInventory } from '../../client/stronghold.js';
 import { decodePolicy, describePolicy } from '../../procedures/policy.js';
 import { optionalFlag, positionals } from '../args.js';
 import type { Command } from '../command.js';
@@ -21,18 +19,17 @@ export function keyText(key: Uint8Array): string | null {
   return printable.test(text) ? text : null;
 }
 
-function listClient(sh: Stronghold, id: Uint8Array, name: string | null) {
-  const db = sh.clientDb(id)!;
-  const vaults = db.hierarchy().map((v) => {
-    const vid = hex(v.vaultId);
-    const live = db.listRecords(v.vaultId, vid).map((r) => {
+function listClient(c: ClientInventory, name: string | null) {
+  const vaults = c.vaults.map((v) => ({
+    id: v.id,
+    records: v.records.map((r) => {
       const policy = decodePolicy(r.hint);
-      return { id: hex(r.id), hint: hex(r.hint), length: r.length, policy: { exportable: policy.exportable, allowed: policy.allowed }, policyText: describePolicy(policy) };
-    });
-    return { id: vid, records: live, revoked: v.records.filter((r) => r.revoked).length };
-  });
-  const storeKeys = db.store.keys().map((k) => ({ key: hex(k), text: keyText(k) }));
-  return { id: hex(id), name, vaults, storeKeys };
+      return { id: r.id, hint: hex(r.hint), length: r.length, policy: { exportable: policy.exportable, allowed: policy.allowed }, policyText: describePolicy(policy) };
+    }),
+    revoked: v.revoked,
+  }));
+  const storeKeys = c.storeKeys.map((k) => ({ key: hex(k), text: keyText(k) }));
+  return { id: c.id, name, vaults, storeKeys };
 }
 
 export const ls: Command = {
@@ -46,13 +43,7 @@ export const ls: Command = {
     const { args, out } = ctx;
     const [path] = positionals(args, ['snapshot']);
     const only = optionalFlag(args.values, 'client');
-    const clients = await withSnapshot(ctx, path!, { write: false }, (sh) => {
-      if (only !== undefined) {
-        if (!sh.hasClient(only)) throw new StrongholdError('ClientNotFound', `the snapshot has no client '${only}'`, { client: only });
-        return [listClient(sh, clientId(new TextEncoder().encode(only)), only)];
-      }
-      return sh.listClients().map(({ id }) => listClient(sh, Uint8Array.from(Buffer.from(id, 'hex')), null));
-    });
+    const clients = await withSnapshot(ctx, path!, { write: false }, (sh) => sh.inventory(only).map((c) => listClient(c, only ?? null)));
     const lines: string[] = [];
     for (const c of clients) {
       lines.push(`client ${c.id}${c.name === null ? '' : ` (${c.name})`}`);
