@@ -108,17 +108,20 @@ class Channel {
     const id = this.#nextId;
     this.#nextId = this.#nextId >= MAX_REQUEST_ID ? 1 : this.#nextId + 1;
     const frame = encodeFrame(requestHeader(id, type, body), blob);
+    // A frame still queued when its request gives up is never sent (it would go out wiped).
+    let abandoned = false;
     return new Promise<Answer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new StrongholdError('Timeout', `no answer to ${type} within ${timeoutMs} ms`, { operation: type, ms: timeoutMs }));
       }, timeoutMs).unref();
       this.#pending.set(id, { resolve, reject, timer });
-      this.#writes = this.#writes.then(() => writeFrame(this.#stream, frame)).catch((e: unknown) => {
+      this.#writes = this.#writes.then(() => (abandoned ? undefined : writeFrame(this.#stream, frame))).catch((e: unknown) => {
         this.#fail(new StrongholdError('RemoteError', 'could not send to the server', { peer: this.#peer, reason: 'write failed' }, { cause: e }));
       });
     }).finally(() => {
-      // The frame may hold a secret; by now it has been sent (and encrypted by Noise) or abandoned.
+      abandoned = true;
+      // The frame may hold a secret; it has been handed to the stream by now, or it never will be.
       if (blob) wipe(frame);
     });
   }
