@@ -58,7 +58,7 @@ export const FrostCommit: Procedure<FrostCommitInput, FrostCommitOutput> = {
       } catch (e) {
         throw new StrongholdError('ProcedureFailed', `${TYPE}: nonce generation failed`, { procedure: TYPE, reason: 'commit failed' }, { cause: e });
       }
-      const record = encodeNonces(share.identifier, share.commitments[0]!, gen.nonces.hiding, gen.nonces.binding);
+      const record = encodeNonces(ctx.provider, share, i.nonces, gen.nonces.hiding, gen.nonces.binding);
       try {
         ctx.write(i.nonces, record, NONCE_POLICY);
       } finally {

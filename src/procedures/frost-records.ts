@@ -13,7 +13,11 @@
  * | 71..71+32t  | the dealer's VSS commitments; the first is the group public key        |
  *
  * Nonce record (non-exportable; usable by FrostSign only; revoked and collected by the first FrostSign):
- * | 0..4 magic `46 52 4e 01` ("FRN") | 4 identifier | 5..37 group public key | 37..69 hiding | 69..101 binding |
+ * | 0..4 magic `46 52 4e 01` ("FRN") | 4 identifier | 5..37 group public key | 37..69 hiding | 69..101 binding | 101..133 tag |
+ * The tag is HMAC-SHA512 (first 32 bytes) keyed with the signing share over a label, the handle's vault and record
+ * ids and bytes 0..101: only FrostCommit, holding the share, can make a record FrostSign accepts. Without it, a peer
+ * allowed to write the nonce vault (as FrostCommit's output requires) could plant nonces it knows and read the share
+ * off the signature share.
  * @module
  */
 import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
@@ -30,7 +34,9 @@ export const MAX_PARTICIPANTS = 255;
 const SHARE_MAGIC = [0x46, 0x52, 0x53, 0x01] as const;
 const NONCE_MAGIC = [0x46, 0x52, 0x4e, 0x01] as const;
 const SHARE_HEADER = 71;
-export const NONCE_RECORD_BYTES = 101;
+const NONCE_BODY = 101;
+export const NONCE_RECORD_BYTES = NONCE_BODY + 32;
+const NONCE_TAG_LABEL = new TextEncoder().encode('stronghold-ts FROST nonces v1');
 const NO_RECIPIENT = new Uint8Array(32);
 
 /** A participant's round-one commitment: public. */
@@ -115,27 +121,49 @@ export function publicOf(s: ShareRecord): { signers: { min: number; max: number 
   return { signers: { min: s.threshold, max: s.participants }, commitments: s.commitments, verifyingShares: {} };
 }
 
-export function encodeNonces(identifier: number, groupPublicKey: Uint8Array, hiding: Uint8Array, binding: Uint8Array): Uint8Array {
+/** The tag of a nonce record body at `handle`, keyed with the signing share. */
+function nonceTag(provider: CryptoProvider, signingShare: Uint8Array, handle: Location, body: Uint8Array): Uint8Array {
+  const data = new Uint8Array(NONCE_TAG_LABEL.length + handle.vaultId.length + handle.recordId.length + body.length);
+  let at = 0;
+  for (const part of [NONCE_TAG_LABEL, handle.vaultId, handle.recordId, body]) {
+    data.set(part, at);
+    at += part.length;
+  }
+  const mac = provider.hmac('sha512', signingShare, data);
+  wipe(data);
+  const tag = mac.slice(0, 32);
+  wipe(mac);
+  return tag;
+}
+
+/** A nonce record for the share (identifier, group key, signing share) at `handle`. The caller wipes it. */
+export function encodeNonces(provider: CryptoProvider, share: ShareRecord, handle: Location, hiding: Uint8Array, binding: Uint8Array): Uint8Array {
   const out = new Uint8Array(NONCE_RECORD_BYTES);
   out.set(NONCE_MAGIC, 0);
-  out[4] = identifier;
-  out.set(groupPublicKey, 5);
+  out[4] = share.identifier;
+  out.set(share.commitments[0]!, 5);
   out.set(hiding, 37);
   out.set(binding, 69);
+  out.set(nonceTag(provider, share.signingShare, handle, out.subarray(0, NONCE_BODY)), NONCE_BODY);
   return out;
 }
 
-/** Reads a nonce record into fresh copies of the two nonces (the caller wipes them). */
-export function decodeNonces(secret: Uint8Array, procedure: string): { identifier: number; groupPublicKey: Uint8Array; hiding: Uint8Array; binding: Uint8Array } {
-  if (secret.length !== NONCE_RECORD_BYTES || NONCE_MAGIC.some((b, i) => secret[i] !== b)) {
-    throw invalidArgument('nonces', 'a nonce handle written by FrostCommit', procedure);
-  }
-  return {
-    identifier: secret[4]!,
-    groupPublicKey: Uint8Array.from(secret.subarray(5, 37)),
-    hiding: Uint8Array.from(secret.subarray(37, 69)),
-    binding: Uint8Array.from(secret.subarray(69, 101)),
+/**
+ * Reads the nonce record at `handle` into fresh copies of the two nonces (the caller wipes them), after checking
+ * that `share` wrote it there; anything else is InvalidArgument `nonces`.
+ */
+export function decodeNonces(provider: CryptoProvider, secret: Uint8Array, share: ShareRecord, handle: Location, procedure: string): { hiding: Uint8Array; binding: Uint8Array } {
+  const bad = (): never => {
+    throw invalidArgument('nonces', 'a nonce handle that FrostCommit made with this share', procedure);
   };
+  if (secret.length !== NONCE_RECORD_BYTES || NONCE_MAGIC.some((b, i) => secret[i] !== b)) bad();
+  const tag = nonceTag(provider, share.signingShare, handle, secret.subarray(0, NONCE_BODY));
+  let diff = 0;
+  for (let i = 0; i < 32; i++) diff |= tag[i]! ^ secret[NONCE_BODY + i]!;
+  if (diff !== 0) bad();
+  // The tag covers these, so they only fail for a record of another key set that shares this share's bytes.
+  if (secret[4] !== share.identifier || !bytesEqual(secret.subarray(5, 37), share.commitments[0]!)) bad();
+  return { hiding: Uint8Array.from(secret.subarray(37, 69)), binding: Uint8Array.from(secret.subarray(69, 101)) };
 }
 
 /** An identifier 1..MAX_PARTICIPANTS. */

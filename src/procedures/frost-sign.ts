@@ -66,19 +66,18 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
       const outside = i.commitments.find((c) => c.identifier > s.participants);
       if (outside) throw invalidArgument('commitments', `identifiers 1..${s.participants}, got ${outside.identifier}`, TYPE);
       if (!i.commitments.some((c) => c.identifier === s.identifier)) throw invalidArgument('commitments', `a commitment of this signer (identifier ${s.identifier})`, TYPE);
-      return { identifier: s.identifier, groupPublicKey: s.commitments[0]! };
+      return s.identifier;
     });
 
-    // The point of no return: once read, the nonces exist only in these two arrays.
-    const nonces = ctx.use(TYPE, i.nonces, (secret) => decodeNonces(secret, TYPE));
+    // The point of no return: once read, the nonces exist only in these two arrays. A record that is not a nonce
+    // record this share made at this handle is refused before that, and left alone.
+    const nonces = ctx.useMany(TYPE, [i.share, i.nonces], ([shareSecret, nonceSecret]) =>
+      decodeNonces(ctx.provider, nonceSecret!, decodeShare(shareSecret!, 'share', TYPE), i.nonces, TYPE));
     try {
       ctx.revoke(i.nonces);
       ctx.garbageCollect(i.nonces.vaultPath);
-      if (nonces.identifier !== signer.identifier || !bytesEqual(nonces.groupPublicKey, signer.groupPublicKey)) {
-        throw invalidArgument('nonces', 'a nonce handle committed with this share', TYPE);
-      }
       // The package must carry the commitments of these very nonces (RFC 9591 §5.2); noble checks it too.
-      const own = i.commitments.find((c) => c.identifier === signer.identifier)!;
+      const own = i.commitments.find((c) => c.identifier === signer)!;
       if (!bytesEqual(own.hiding, timesBase(nonces.hiding)) || !bytesEqual(own.binding, timesBase(nonces.binding))) {
         throw invalidArgument('commitments', "this signer's commitment as FrostCommit returned it for the handle", TYPE);
       }
@@ -92,7 +91,7 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
           throw new StrongholdError('ProcedureFailed', `${TYPE}: signing failed`, { procedure: TYPE, reason: 'invalid signing package' }, { cause: e });
         }
       });
-      return { identifier: signer.identifier, signatureShare };
+      return { identifier: signer, signatureShare };
     } finally {
       wipe(nonces.hiding, nonces.binding);
     }
