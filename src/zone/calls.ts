@@ -101,6 +101,27 @@ function isLocationShape(v: Record<string, unknown>, keys: string[]): boolean {
 }
 
 /**
+ * Locations by their text form. A Location derives its ids with three HMAC-SHA512 calls, which would otherwise
+ * be paid again on every request for the same key; Locations are immutable and paths are not secret.
+ */
+const locationCache = new Map<string, Location>();
+const LOCATION_CACHE_SIZE = 4096;
+
+function toLocation(v: Record<string, unknown>): Location {
+  const key = typeof v.vault === 'string' && (typeof v.record === 'string' || typeof v.counter === 'number')
+    ? JSON.stringify([v.vault, v.record ?? null, v.counter ?? null])
+    : null;
+  const cached = key === null ? undefined : locationCache.get(key);
+  if (cached) return cached;
+  const loc = Location.from(v);
+  if (key !== null) {
+    if (locationCache.size >= LOCATION_CACHE_SIZE) locationCache.clear();
+    locationCache.set(key, loc);
+  }
+  return loc;
+}
+
+/**
  * A value from the wire form. Attachments become views into `blobs`, or copies with `copy` (for values that
  * outlive the envelope); `{vault, record|counter}` objects become Locations.
  */
@@ -117,7 +138,7 @@ export function decodeValue(v: unknown, blobs: readonly Uint8Array[], options: {
     }
     const out: Record<string, unknown> = {};
     for (const k of keys) out[k] = decodeValue(o[k], blobs, options, depth + 1);
-    return isLocationShape(out, keys) ? Location.from(out) : out;
+    return isLocationShape(out, keys) ? toLocation(out) : out;
   }
   return v;
 }
