@@ -133,6 +133,19 @@ describe('p2p over loopback', { timeout: 60_000 }, () => {
     assert.equal(aliceA.peerId, serverA.peerId);
   });
 
+  test('over WebSockets as well as TCP', async () => {
+    const shW = Stronghold.create();
+    await provision(shW);
+    const ws = later(await serve(shW, {
+      listen: ['/ip4/127.0.0.1/tcp/0/ws'],
+      firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { [alice.id]: 'allow' } } },
+    }));
+    const addr = ws.addresses().find((a) => a.includes('/ws/'))!;
+    const r = later(await remote(alice.sh, addr));
+    const [pk, sig] = await r.client('wallet').executeChain([pub('keys'), sign('keys')]);
+    assert.ok(verifies(pk, sig));
+  });
+
   test('the same methods as a local client: write, list, exists, revoke, delete, store', async () => {
     const c = aliceB.client('wallet');
     await c.writeSecret({ vault: 'remote', record: 'x' }, new Uint8Array(32).fill(5));
