@@ -10,7 +10,7 @@ import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { invalidArgument } from '../../errors.js';
 import { signWithParticipants } from '../../frost/coordinator.js';
 import { dealShares, DEFAULT_SHARE_VAULT } from '../../frost/dealer.js';
-import { participant, type JsonLocation } from '../../frost/participant.js';
+import { DEFAULT_NONCE_VAULT, participant, type JsonLocation } from '../../frost/participant.js';
 import { groupToJSON, parseGroup } from '../../frost/public.js';
 import { remote as connect, type RemoteStronghold } from '../../p2p/remote.js';
 import type { Stronghold } from '../../client/stronghold.js';
@@ -144,12 +144,13 @@ export const frostKeygen: Command = {
 export const frostSign: Command = {
   name: 'frost sign',
   summary: 'sign a message with t participants of a threshold key (FROST coordinator; holds no secret)',
-  usage: 'frost sign --snapshot FILE --group FILE --participants MULTIADDR... --client C (--message-hex HEX | --message-file F) [--share V/R]',
+  usage: 'frost sign --snapshot FILE --group FILE --participants MULTIADDR... --client C (--message-hex HEX | --message-file F) [--share V/R] [--nonce-vault V]',
   flags: [
     ['--snapshot FILE', 'the local snapshot holding this coordinator\'s peer identity (created in it on first use)'],
     ['--group FILE', 'the key set\'s public package: the file `frost keygen --out` wrote (or its "group" object)'],
     ...COMMON_FLAGS,
     ['--share V/R', `the share record on every participant (default ${DEFAULT_SHARE_VAULT}/<group public key hex>, where keygen puts it)`],
+    ['--nonce-vault V', `where participants keep the nonce handles of this session (default ${DEFAULT_NONCE_VAULT}; their firewalls must allow it)`],
     ['--message-hex HEX', 'the message as hex'],
     ['--message-file F', 'the message is the bytes of F'],
     ...OPEN_FLAGS,
@@ -160,7 +161,7 @@ export const frostSign: Command = {
     '  --participants /ip4/127.0.0.1/tcp/4001/p2p/12D3KooWA... --participants /ip4/127.0.0.1/tcp/4003/p2p/12D3KooWC...',
   ].join('\n'),
   options: {
-    snapshot: { type: 'string' }, group: { type: 'string' }, share: { type: 'string' }, 'message-hex': { type: 'string' }, 'message-file': { type: 'string' }, ...COMMON,
+    snapshot: { type: 'string' }, group: { type: 'string' }, share: { type: 'string' }, 'nonce-vault': { type: 'string' }, 'message-hex': { type: 'string' }, 'message-file': { type: 'string' }, ...COMMON,
   },
   async run(ctx) {
     const { args, out } = ctx;
@@ -178,9 +179,10 @@ export const frostSign: Command = {
     const group = parseGroup(typeof json === 'object' && json !== null && 'group' in json ? (json as { group: unknown }).group : json);
     const s = optionalFlag(args.values, 'share');
     const share: JsonLocation = s === undefined ? { vault: DEFAULT_SHARE_VAULT, record: hex(group.groupPublicKey) } : parseVaultRecord(s, 'share');
+    const nonceVault = optionalFlag(args.values, 'nonce-vault') ?? DEFAULT_NONCE_VAULT;
     const message = await readMessage(args.values);
     const result = await withIdentity(ctx, snapshot, (sh) => withPeers(sh, addrs, args.values, (peers) =>
-      signWithParticipants(group, peers.map((p, i) => participant(p.client(clientPath), { name: addrs[i]!, share })), message)));
+      signWithParticipants(group, peers.map((p, i) => participant(p.client(clientPath), { name: addrs[i]!, share, nonceVault })), message)));
     const signature = hex(result.signature);
     out.result(signature, { signature, groupPublicKey: hex(group.groupPublicKey), signers: result.signers });
   },
