@@ -92,17 +92,20 @@ async function runRequest(msg: Record<string, unknown>, blobs: Uint8Array[]): Pr
     }
     // A failed chain still reports its effects: rollback collects vaults, and RevokeData steps stay done.
     const { selection, removed } = diff(before, versions(db));
-    const changes = db.exportSubset(selection);
-    let changesBlob: Uint8Array;
-    try {
-      changesBlob = encodeState({ clients: [changes] });
-    } finally {
-      wipeState(changes);
+    const out: Uint8Array[] = [];
+    // A chain that only reads (signatures, public keys) sends no records back.
+    if (selection.size > 0) {
+      const changes = db.exportSubset(selection);
+      try {
+        out.push(encodeState({ clients: [changes] }));
+      } finally {
+        wipeState(changes);
+      }
     }
-    const out: Uint8Array[] = [changesBlob];
     const attach = (b: Uint8Array): number => out.push(b) - 1;
     const wireOutputs = outputs.map((o) => (o === undefined ? null : encodeValue(o, attach)));
-    return { msg: { t: 'result', id, ok: error === null, error, outputs: wireOutputs, changes: 0, removed }, blobs: out };
+    const changes = selection.size > 0 ? 0 : null;
+    return { msg: { t: 'result', id, ok: error === null, error, outputs: wireOutputs, changes, removed }, blobs: out };
   } catch (e) {
     return { msg: { t: 'result', id, ok: false, error: errorJSON(e), outputs: [], changes: null, removed: [] }, blobs: [] };
   } finally {
