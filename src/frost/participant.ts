@@ -7,10 +7,11 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { parseHex } from '../assert.js';
 import type { Client } from '../client/client.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
-import { commitmentToJSON, identifier, type FrostCommitment } from '../procedures/frost-records.js';
+import { bytesEqual, commitmentToJSON, identifier, type FrostCommitment } from '../procedures/frost-records.js';
 import { parseProcedure, resultToJSON } from '../procedures/json.js';
 import type { SignatureShare } from './public.js';
 
@@ -65,6 +66,17 @@ function object(value: unknown, peer: string, what: string): Record<string, unkn
   return value as Record<string, unknown>;
 }
 
+/**
+ * A commitment as RFC 9591 §3.1 DeserializeElement accepts it: a canonical point of the prime-order subgroup, not
+ * the identity. Checked here so that a participant sending a bad point is named in round one, rather than making
+ * every other participant fail in round two.
+ */
+function point(bytes: Uint8Array): Uint8Array {
+  const p = ed25519.Point.fromBytes(bytes);
+  if (p.is0() || !p.isTorsionFree() || !bytesEqual(p.toBytes(), bytes)) throw invalidArgument('commitment', 'a point of the prime-order subgroup');
+  return bytes;
+}
+
 const malformed = (peer: string, what: string): StrongholdError<'RemoteError'> =>
   new StrongholdError('RemoteError', `${peer} answered ${what} with a malformed result`, { peer, reason: `malformed ${what} result` });
 
@@ -80,11 +92,13 @@ export function participant(exec: ProcedureExecutor, init: ParticipantInit): Fro
       try {
         const commitment = {
           identifier: identifier(out.identifier, 'identifier', 'FrostCommit'),
-          hiding: parseHex(out.hiding, { field: 'hiding', length: 32 }),
-          binding: parseHex(out.binding, { field: 'binding', length: 32 }),
+          hiding: point(parseHex(out.hiding, { field: 'hiding', length: 32 })),
+          binding: point(parseHex(out.binding, { field: 'binding', length: 32 })),
         };
         return { commitment, nonces };
       } catch {
+        // The handle exists, but no session will sign with it.
+        await exec.execute({ type: 'RevokeData', location: nonces, shouldGc: true }).catch(() => {});
         throw malformed(name, 'FrostCommit');
       }
     },

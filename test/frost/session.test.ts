@@ -112,6 +112,21 @@ describe('FROST sessions across Strongholds (in process)', () => {
     }));
   });
 
+  test('a participant committing to a point of small order is named in round one; nobody signs', async () => {
+    const { group, parties, shares, signer } = await setup(2, 3);
+    // Participant 2's answers pass through a peer that swaps its binding commitment for the point of order 2.
+    const ORDER_2 = `ec${'ff'.repeat(30)}7f`;
+    const tampering: ProcedureExecutor = {
+      async execute(json) {
+        const out = await parties[1]!.exec.execute(json);
+        return json.type === 'FrostCommit' ? { ...(out as Record<string, unknown>), binding: ORDER_2 } : out;
+      },
+    };
+    const bad = participant(tampering, { name: 'small-order', share: shares[1]!.share });
+    await assert.rejects(signWithParticipants(group, [signer(0), bad], MSG), code('RemoteError', (e) => assert.equal(e.details.peer, 'small-order')));
+    for (const p of parties) assert.equal(liveNonces(p), 0, 'round one handles discarded');
+  });
+
   test('a participant that disconnects in round one or two: RemoteError naming it; no handle stays usable', async () => {
     const { group, parties, signer } = await setup(2, 3);
     const gone = new StrongholdError('RemoteError', 'the connection to the server closed', { peer: 'x', reason: 'stream closed' });
