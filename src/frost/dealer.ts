@@ -19,7 +19,7 @@ import { parseHex } from '../assert.js';
 import type { Client } from '../client/client.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import { frostKeygen } from '../procedures/frost-keygen.js';
-import { MAX_PARTICIPANTS, type FrostGroup } from '../procedures/frost-records.js';
+import { bytesEqual, MAX_PARTICIPANTS, type FrostGroup } from '../procedures/frost-records.js';
 import { frostShareExport } from '../procedures/frost-share-export.js';
 import { assertDistinct, type JsonLocation, type ProcedureExecutor } from './participant.js';
 
@@ -88,7 +88,13 @@ export async function dealShares(dealer: Client, threshold: number, receivers: r
   assertDistinct(receivers, 'receivers');
 
   const recipients: Uint8Array[] = [];
-  for (const r of receivers) recipients.push(await sealingKey(r));
+  for (const [i, r] of receivers.entries()) {
+    const key = await sealingKey(r);
+    const same = recipients.findIndex((k) => bytesEqual(k, key));
+    // One Stronghold reached twice would hold two shares: that is fewer independent participants than n.
+    if (same >= 0) throw invalidArgument(`receivers[${i}]`, `distinct Strongholds (${r.name} has the sealing key of ${receivers[same]!.name})`);
+    recipients.push(key);
+  }
 
   const vault = options.dealerVault ?? `frost-dealer-${randomBytes(8).toString('hex')}`;
   const outputs = receivers.map((_, i) => ({ vault, record: `share-${i + 1}` }));

@@ -2,7 +2,7 @@
  * FrostShareImport: stores a share sealed by FrostShareExport, opened with this participant's X25519 key.
  *
  * Reads: `key` (the 32-byte X25519 secret key whose public key the dealer bound to the share). Stores: the share
- * record at `output`, non-exportable, usable only by FrostCommit, FrostSign and FrostShareExport (sealed back to
+ * record at `output` (which must not exist), non-exportable, usable only by FrostCommit, FrostSign and FrostShareExport (sealed back to
  * this same key). Returns the public part: `{identifier, threshold, participants, groupPublicKey, verifyingShare}`.
  *
  * The share is checked against the dealer's VSS commitments it carries (RFC 9591 Appendix C.2 `vss_verify`), so
@@ -50,6 +50,8 @@ export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> 
   },
   locations: (i) => ({ inputs: [i.key], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
+    // A share is never replaced: an import over one would silently lose it.
+    if (ctx.recordExists(i.output)) throw invalidArgument('output', 'a fresh location (a record exists there)', TYPE);
     const record = ctx.use(TYPE, i.key, (sk) => {
       f.secretLength(sk, 'key', TYPE, { length: 32 });
       const opened = openSealed(ctx.provider, sk, i.sealed);

@@ -12,6 +12,8 @@ import { isStrongholdError, StrongholdError } from '../../src/errors.js';
 import {
   dealShares, localExecutor, parseGroup, participant, signWithParticipants, type DealtShare, type FrostParticipant, type FrostGroup, type ProcedureExecutor,
 } from '../../src/frost/index.js';
+import { frostKeygen } from '../../src/procedures/frost-keygen.js';
+import { frostShareExport } from '../../src/procedures/frost-share-export.js';
 import { parseChain } from '../../src/procedures/json.js';
 
 const MSG = new TextEncoder().encode('threshold message');
@@ -48,6 +50,11 @@ async function setup(t: number, n: number): Promise<{ group: FrostGroup; parties
   assert.deepEqual(shares.map((s) => s.identifier), parties.map((_, i) => i + 1));
   const signer = (i: number): FrostParticipant => participant(parties[i]!.exec, { name: parties[i]!.name, share: shares[i]!.share });
   return { group, parties, shares, signer, dealer };
+}
+
+/** The X25519 public key of a party's sealing key. */
+async function x25519Of(exec: ProcedureExecutor): Promise<Uint8Array> {
+  return Uint8Array.from(Buffer.from((await exec.execute({ type: 'PublicKey', keyType: 'x25519', privateKey: { vault: 'frost-keys', record: 'x25519' } })) as string, 'hex'));
 }
 
 /** Live records left in a party's nonce vault. */
@@ -193,6 +200,14 @@ describe('FROST sessions across Strongholds (in process)', () => {
     assert.ok(!d.vaultExists('deal') || d.listRecords('deal').length === 0);
     await assert.rejects(dealShares(d, 2, [receivers[0]!, receivers[0]!]), code('InvalidArgument', (e) => assert.equal(e.details.field, 'receivers[1]')));
     await assert.rejects(dealShares(d, 3, receivers.slice(0, 2)), code('InvalidArgument', (e) => assert.equal(e.details.field, 'threshold')));
+    // One Stronghold under two names: refused before anything is dealt.
+    await assert.rejects(dealShares(d, 2, [receivers[0]!, { name: 'a again', exec: parties[0]! }]), code('InvalidArgument', (e) => assert.equal(e.details.field, 'receivers[1]')));
+    // A share is never imported over another.
+    const dealt = await dealShares(d, 2, receivers.slice(0, 2));
+    const sealed = await d.execute(frostKeygen({ threshold: 2, participants: 2, outputs: [{ vault: 'x', record: '1' }, { vault: 'x', record: '2' }], recipients: [await x25519Of(parties[0]!), await x25519Of(parties[1]!)] }))
+      .then(() => d.execute(frostShareExport({ share: { vault: 'x', record: '1' } })));
+    await assert.rejects(parties[0]!.execute({ type: 'FrostShareImport', sealed: Buffer.from(sealed).toString('hex'), key: { vault: 'frost-keys', record: 'x25519' }, output: dealt.shares[0]!.share }),
+      code('InvalidArgument', (e) => assert.equal(e.details.field, 'output')));
   });
 
   test('a share dealt without a recipient never leaves its vault', async () => {
