@@ -21,6 +21,7 @@ import type { FrostCommitment, FrostGroup } from '../procedures/frost-records.js
 import { assertDistinct, type Committed, type FrostParticipant } from './participant.js';
 import { aggregate, verifySignature, verifySignatureShare, type SignatureShare } from './public.js';
 
+/** What a successful session gives. */
 export interface SigningResult {
   /** The 64-byte Ed25519 signature R || z. */
   signature: Uint8Array;

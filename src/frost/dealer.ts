@@ -34,6 +34,7 @@ export interface ShareReceiver {
   readonly share?: JsonLocation;
 }
 
+/** Where one receiver stored its share. */
 export interface DealtShare {
   name: string;
   identifier: number;
@@ -41,12 +42,15 @@ export interface DealtShare {
   share: JsonLocation;
 }
 
+/** The public package and where each share went. */
 export interface DealResult {
   group: FrostGroup;
   shares: DealtShare[];
 }
 
+/** A receiver's X25519 sealing key, unless `ShareReceiver.key` says otherwise. */
 export const DEFAULT_KEY: JsonLocation = Object.freeze({ vault: 'frost-keys', record: 'x25519' });
+/** The vault receivers store shares in (record: the group public key in hex), unless `ShareReceiver.share` says otherwise. */
 export const DEFAULT_SHARE_VAULT = 'frost-shares';
 
 function receiverError(name: string, step: string, e: unknown): StrongholdError<'RemoteError'> {

@@ -42,6 +42,7 @@ export interface Committed {
   nonces: JsonLocation;
 }
 
+/** One participant of a signing session, as the coordinator drives it. */
 export interface FrostParticipant {
   /** How errors name this participant: a peer id, a multiaddr or a label. */
   readonly name: string;
@@ -51,6 +52,7 @@ export interface FrostParticipant {
   discard(nonces: JsonLocation): Promise<void>;
 }
 
+/** Where a participant keeps its share and nonce handles. */
 export interface ParticipantInit {
   name: string;
   /** The location of the participant's share in its Stronghold. */
@@ -59,6 +61,7 @@ export interface ParticipantInit {
   nonceVault?: string;
 }
 
+/** The vault of nonce handles, unless `ParticipantInit.nonceVault` says otherwise. */
 export const DEFAULT_NONCE_VAULT = 'frost-nonces';
 
 function object(value: unknown, peer: string, what: string): Record<string, unknown> {

@@ -46,6 +46,7 @@ export interface CrashPoints {
   beforeSave?: () => Promise<void> | void;
 }
 
+/** A procedure runner that makes FROST steps durable before their results leave (see the module doc). */
 export class DurableFrostRunner implements ProcedureRunner {
   readonly #inner: ProcedureRunner;
   #sh: Stronghold | null = null;

@@ -35,6 +35,7 @@ const SHARE_MAGIC = [0x46, 0x52, 0x53, 0x01] as const;
 const NONCE_MAGIC = [0x46, 0x52, 0x4e, 0x01] as const;
 const SHARE_HEADER = 71;
 const NONCE_BODY = 101;
+/** The length of a nonce record: body and tag. */
 export const NONCE_RECORD_BYTES = NONCE_BODY + 32;
 const NONCE_TAG_LABEL = new TextEncoder().encode('stronghold-ts FROST nonces v1');
 const NO_RECIPIENT = new Uint8Array(32);
@@ -86,6 +87,7 @@ export function frostRng(provider: CryptoProvider): Rng {
   return (n = 32) => (testRandomness ? Uint8Array.from(testRandomness(n)) : (provider.randomFill(new Uint8Array(n)) as Uint8Array<ArrayBuffer>));
 }
 
+/** A share record's bytes (the caller wipes them). */
 export function encodeShare(s: ShareRecord): Uint8Array {
   const out = new Uint8Array(SHARE_HEADER + 32 * s.commitments.length);
   out.set(SHARE_MAGIC, 0);
@@ -197,10 +199,12 @@ export function commitmentList(value: unknown, field: string, procedure: string,
   return list.sort((a, b) => a.identifier - b.identifier);
 }
 
+/** A commitment in the JSON form. */
 export const commitmentToJSON = (c: FrostCommitment): { identifier: number; hiding: string; binding: string } => ({
   identifier: c.identifier, hiding: hex(c.hiding), binding: hex(c.binding),
 });
 
+/** Lowercase hex of public bytes. */
 export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 
 /** noble's form of a commitment list. */
@@ -212,6 +216,7 @@ export function timesBase(scalar: Uint8Array): Uint8Array {
   return ed25519.Point.BASE.multiply(ed25519_FROST.utils.Fn.fromBytes(scalar)).toBytes();
 }
 
+/** Equality of public bytes (early exit: never use on secrets). */
 export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, k) => x === b[k]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -224,6 +229,7 @@ function pathJSON(path: Uint8Array): string {
   }
 }
 
+/** A Location in the JSON form. */
 export const locationJSON = (loc: Location): { vault: string; record: string } | { vault: string; counter: number } =>
   loc.recordPath ? { vault: pathJSON(loc.vaultPath), record: pathJSON(loc.recordPath) } : { vault: pathJSON(loc.vaultPath), counter: loc.counter! };
 
