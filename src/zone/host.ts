@@ -23,6 +23,7 @@ import type { ProcedureRunner } from '../client/client.js';
 import type { ClientDb } from '../engine/db.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
+import { parseChain } from '../procedures/json.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { decodeState, encodeState } from '../snapshot/bincode.js';
 import { chainSelection, decodeValue, encodeCall } from './calls.js';
@@ -328,7 +329,23 @@ export class ZoneRunner implements ProcedureRunner {
     return this.#serial(() => this.#run(db, calls));
   }
 
-  async #run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
+  /**
+   * Runs a chain given in the plain JSON form of docs/procedures.md (as the command line's `run` and remote peers
+   * send it). The JSON goes to the zone unchanged, where `parseChain` reads it; the host parses it too, to
+   * validate it first and to know which records to ship. Outputs come back as values, as from `run`.
+   * Hex fields are JavaScript strings on both sides, which cannot be wiped: prefer `run` for secret inputs.
+   */
+  runJson(db: ClientDb, chain: unknown): Promise<unknown[]> {
+    let calls: ProcedureCall[];
+    try {
+      calls = parseChain(chain);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#serial(() => this.#run(db, calls, chain));
+  }
+
+  async #run(db: ClientDb, calls: readonly ProcedureCall[], json?: unknown): Promise<unknown[]> {
     const zone = await this.#ensure();
     const subset = db.exportSubset(selectionFor(db, calls));
     let state: Uint8Array;
@@ -341,8 +358,10 @@ export class ZoneRunner implements ProcedureRunner {
     const blobs: Uint8Array[] = [state];
     let reply: Awaited<ReturnType<Zone['request']>>;
     try {
-      const wire = calls.map((c) => encodeCall(c, blobs));
-      reply = await zone.request({ t: 'run', form: 'bytes', calls: wire, state: 0 }, blobs, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const request = json === undefined
+        ? { t: 'run', form: 'bytes', calls: calls.map((c) => encodeCall(c, blobs)), state: 0 }
+        : { t: 'run', form: 'json', calls: json, state: 0 };
+      reply = await zone.request(request, blobs, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } finally {
       wipe(state);
     }

@@ -152,6 +152,26 @@ describe('zone faults are contained', () => {
     }
   });
 
+  test('a chain in the plain JSON form (as the command line and peers send it) runs unchanged in the zone', async () => {
+    const runner = new ZoneRunner();
+    try {
+      const db = new ClientDb(new Uint8Array(24).fill(5));
+      const [, pub, sig] = await runner.runJson(db, [
+        { type: 'WriteVault', data: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', location: { vault: 'v', record: 'k' } },
+        { type: 'PublicKey', keyType: 'ed25519', privateKey: { vault: 'v', record: 'k' } },
+        { type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' }, msg: '' },
+      ]);
+      // RFC 8032 §7.1, test 1.
+      assert.equal(Buffer.from(pub as Uint8Array).toString('hex'), 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+      assert.equal(Buffer.from(sig as Uint8Array).toString('hex'),
+        'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b');
+      await assert.rejects(runner.runJson(db, [{ type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' } }]),
+        (e: { code?: string; details?: { field?: string } }) => e.code === 'InvalidArgument' && e.details?.field === '[0].msg');
+    } finally {
+      await runner.close();
+    }
+  });
+
   test('a closed runner refuses work', async () => {
     const runner = new ZoneRunner();
     await runner.start();
