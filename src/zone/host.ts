@@ -73,7 +73,9 @@ export function zoneNodeFlags(workerPath: string): string[] {
   const modules = new Set([sodiumPath.slice(0, sodiumPath.lastIndexOf(marker) + marker.length - 1)]);
   if (existsSync(own)) modules.add(own).add(realpathSync(own));
   const reads = [dist, ...modules, join(pkg, 'package.json'), '/etc/alpine-release'];
-  return ['--permission', '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings', '--clear-free-memory'];
+  // Node 22 before 22.13 knows the permission model only as --experimental-permission.
+  const permission = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+  return [permission, '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings', '--clear-free-memory'];
 }
 
 /** The zone's error, with its cause (the failing step's own error) when it sent one. */
@@ -146,7 +148,11 @@ class Zone {
         key.destroy();
         reject(e);
       };
-      this.child.once('error', () => fail(this.#crashed(null, null)));
+      this.child.once('error', () => {
+        // The process could not be started (or signalled): there may be no 'exit' to follow.
+        this.#dead ??= this.#crashed(null, null);
+        fail(this.#dead);
+      });
       this.child.on('exit', (code, signal) => {
         const err = this.#dead ?? this.#crashed(code, signal);
         this.#dead = err;
