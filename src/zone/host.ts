@@ -120,8 +120,8 @@ class Zone {
   #nextId = 1;
 
   constructor(workerPath: string, options: ZoneOptions, onExit: (zone: Zone) => void) {
-    const key = EphemeralKey.generate();
     const flags = zoneNodeFlags(workerPath);
+    const key = EphemeralKey.generate();
     const wrap = options.noCoreDumps !== false && existsSync(PRLIMIT);
     const env: NodeJS.ProcessEnv = {};
     if (process.env.STRONGHOLD_ZONE_TEST_HOOKS === '1') env.STRONGHOLD_ZONE_TEST_HOOKS = '1';
@@ -186,6 +186,7 @@ class Zone {
           return this.#protocolFailure('a zone envelope is malformed');
         }
         if (env.msg.t === 'ready') {
+          wipe(plain);
           clearTimeout(timer);
           this.#idle();
           resolve();
