@@ -15,7 +15,7 @@ import { frostCommit } from '../../src/procedures/frost-commit.js';
 import { frostKeygen } from '../../src/procedures/frost-keygen.js';
 import { decodeShare } from '../../src/procedures/frost-records.js';
 import { frostSign } from '../../src/procedures/frost-sign.js';
-import { at, harness } from '../procedures/helpers.js';
+import { at, harness, hexOf } from '../procedures/helpers.js';
 import { nativeProvider } from '../../src/crypto/native.js';
 
 const Fn = ed25519_FROST.utils.Fn;
@@ -73,5 +73,62 @@ describe('FROST threshold property (fast-check)', () => {
       for (const id of signers) sigShares.push(await h.run(frostSign({ share: shares[id - 1]!, nonces: at(`n${id}`, 'nonces'), message, commitments })));
       assert.ok(nodeVerifies(group.groupPublicKey, message, aggregate(group, commitments, message, sigShares)));
     }), RUNS);
+  });
+});
+
+describe('no nonce is used twice (fast-check, random operation sequences)', () => {
+  test('whatever the order of commits, signs with any package, and discards, a nonce pair yields at most one share', async (t) => {
+    // Each participant has 3 handle slots; a sign names a slot (often its latest commit) and a package made of
+    // the latest commitments of some participants, so it may be right, stale, foreign or incomplete.
+    const op = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('commit' as const), who: fc.integer({ min: 1, max: 3 }), slot: fc.integer({ min: 0, max: 2 }) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('sign' as const), who: fc.integer({ min: 1, max: 3 }), slot: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 }) }),
+          message: fc.uint8Array({ maxLength: 4 }), others: fc.subarray([1, 2, 3], { minLength: 2 }),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('discard' as const), who: fc.integer({ min: 1, max: 3 }), slot: fc.integer({ min: 0, max: 2 }) }) },
+    );
+    let signed = 0;
+    let refused = 0;
+    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
+      const h = harness(nativeProvider);
+      const records = [1, 2, 3].map((i) => at(`s${i}`, 'shares'));
+      await h.run(frostKeygen({ threshold: 2, participants: 3, outputs: records }));
+      const slotOf = (who: number, slot: number) => at(`p${who}-${slot}`, 'nonces');
+      const latest = new Map<number, { commitment: FrostCommitment; slot: number }>();
+      /** The commitment each slot holds now, and how many shares each commitment (nonce pair) produced. */
+      const inSlot = new Map<string, string>();
+      const shareCount = new Map<string, number>();
+      const opening = [1, 2, 3].map((who) => ({ kind: 'commit' as const, who, slot: 0 }));
+      for (const o of [...opening, ...ops]) {
+        if (o.kind === 'commit') {
+          const out = await h.run(frostCommit({ share: records[o.who - 1]!, nonces: slotOf(o.who, o.slot) })).catch(() => null);
+          if (out) {
+            latest.set(o.who, { commitment: out.commitment, slot: o.slot });
+            inSlot.set(`${o.who}-${o.slot}`, hexOf(out.commitment.hiding));
+          }
+        } else if (o.kind === 'sign') {
+          const slot = o.slot ?? latest.get(o.who)?.slot ?? 0;
+          const list = [...new Set([o.who, ...o.others])].flatMap((id) => latest.get(id)?.commitment ?? []);
+          const ok = await (async () => h.run(frostSign({ share: records[o.who - 1]!, nonces: slotOf(o.who, slot), message: o.message, commitments: list })))()
+            .then(() => true, () => false);
+          if (!ok) {
+            refused++;
+            continue;
+          }
+          signed++;
+          const pair = inSlot.get(`${o.who}-${slot}`)!;
+          shareCount.set(pair, (shareCount.get(pair) ?? 0) + 1);
+          assert.equal(shareCount.get(pair), 1, 'a nonce pair signed twice');
+        } else if (h.db.recordExists(slotOf(o.who, o.slot))) {
+          h.db.revoke(slotOf(o.who, o.slot));
+        }
+      }
+    }), { numRuns: RUNS.numRuns * 4 });
+    t.diagnostic(`${signed} shares signed, ${refused} attempts refused`);
+    assert.ok(signed > 0 && refused > 0);
   });
 });
