@@ -3,6 +3,8 @@
  * whose public key is the group public key, and any t-1 shares do not; any t participants sign a message into a
  * signature node:crypto verifies under the group key, while FrostSign refuses a package of fewer than t signers.
  * Shares are read through the engine's use gate (test-only access); the interpolation at 0 is RFC 9591 §4.2's.
+ * Then random sequences of commits, signs (with right, stale, foreign or short packages) and discards: no nonce
+ * pair ever yields a second share. FROST_RUNS sets the number of runs (default 25; the sequences run 4x that).
  */
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
