@@ -15,8 +15,8 @@ import { ed25519Sign } from '../src/procedures/ed25519-sign.js';
 import { slip10Derive } from '../src/procedures/slip10-derive.js';
 import { slip10Generate } from '../src/procedures/slip10-generate.js';
 import type { ProcedureCall } from '../src/procedures/types.js';
-import { defaultWorkerPath } from '../src/zone/host.js';
-import { rowOf, type BenchOptions, type Row } from './report.js';
+import { defaultWorkerPath, ZoneRunner } from '../src/zone/host.js';
+import { rowOf, timeMs, type BenchOptions, type Row } from './report.js';
 
 const AREA = 'zone';
 const MSG = new Uint8Array(64).fill(0x2a);
@@ -72,9 +72,15 @@ export async function benchZone(opts: BenchOptions): Promise<Row[] | { skipped: 
   if (!existsSync(defaultWorkerPath())) return { skipped: 'the compiled zone worker is missing; run `npm run build` first' };
   const rounds = opts.quick ? 3 : 9;
   const n = opts.quick ? 30 : 200;
+  const starts: number[] = [];
+  for (let r = 0; r < (opts.quick ? 2 : 5); r++) {
+    const runner = new ZoneRunner();
+    starts.push(await timeMs(() => runner.start()));
+    await runner.close();
+  }
   const inline = Stronghold.create();
   const zoned = Stronghold.create({ zone: 'process' });
-  const rows: Row[] = [];
+  const rows: Row[] = [rowOf({ area: AREA, name: 'zone start (process, key agreement, ready)', unit: 'ms', note: 'paid once, at the first request' }, starts)];
   try {
     const clients = { inline: await setUp(inline), process: await setUp(zoned) };
     for (const c of CASES) {
