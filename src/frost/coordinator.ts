@@ -18,6 +18,7 @@
  */
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import type { FrostCommitment, FrostGroup } from '../procedures/frost-records.js';
+import { MAX_MESSAGE_BYTES } from '../procedures/frost-sign.js';
 import { assertDistinct, type Committed, type FrostParticipant } from './participant.js';
 import { aggregate, verifySignature, verifySignatureShare, type SignatureShare } from './public.js';
 
@@ -48,7 +49,7 @@ function firstFailure<T>(results: PromiseSettledResult<T>[], participants: reado
  * @example const { signature } = await signWithParticipants(group, [alice, bob], message)
  */
 export async function signWithParticipants(group: FrostGroup, participants: readonly FrostParticipant[], message: Uint8Array): Promise<SigningResult> {
-  if (!(message instanceof Uint8Array)) throw invalidArgument('message', 'bytes');
+  if (!(message instanceof Uint8Array) || message.length > MAX_MESSAGE_BYTES) throw invalidArgument('message', `bytes, at most ${MAX_MESSAGE_BYTES}`);
   if (participants.length < group.threshold || participants.length > group.participants) {
     throw invalidArgument('participants', `between ${group.threshold} and ${group.participants} participants, got ${participants.length}`);
   }

@@ -88,6 +88,7 @@ describe('FROST sessions across Strongholds (in process)', () => {
   test('fewer than t participants, or one given twice: InvalidArgument before any nonce exists', async () => {
     const { group, parties, signer } = await setup(3, 5);
     await assert.rejects(signWithParticipants(group, [signer(0), signer(1)], MSG), code('InvalidArgument', (e) => assert.equal(e.details.field, 'participants')));
+    await assert.rejects(signWithParticipants(group, [signer(0), signer(1), signer(2)], new Uint8Array(1024 * 1024 + 1)), code('InvalidArgument', (e) => assert.equal(e.details.field, 'message')));
     const a = signer(0);
     await assert.rejects(signWithParticipants(group, [a, signer(1), a], MSG), code('InvalidArgument', (e) => assert.equal(e.details.field, 'participants[2]')));
     await assert.rejects(signWithParticipants(group, [signer(0), signer(1), signer(0)], MSG), code('InvalidArgument', (e) => assert.equal(e.details.field, 'participants[2]')));
