@@ -35,8 +35,6 @@ export function inlineRunner(provider: CryptoProvider): ProcedureRunner {
 export interface ClientHost {
   dbFor(client: Client): ClientDb;
   readonly runner: ProcedureRunner;
-  /** Marks the Stronghold as having unsaved changes. */
-  touch(): void;
 }
 
 /** A listed record: id as lowercase hex, hint bytes, secret length. */
@@ -93,21 +91,17 @@ export class Client {
     const loc = Location.from(location);
     assertBytes(secret, { field: 'secret', max: MAX_SECRET_BYTES });
     this.#db.write(loc, secret);
-    this.#host.touch();
   }
 
   /** Marks the record revoked; it is unusable at once and removed by the next garbage collection. */
   revokeSecret(location: Location): void {
     this.#db.revoke(Location.from(location));
-    this.#host.touch();
   }
 
   /** Removes revoked records from the vault; returns how many were removed. */
   garbageCollect(vaultPath: Path): number {
     const path = toPathBytes(vaultPath, 'vault');
-    const n = this.#db.garbageCollect(vaultId(path), describePath(path));
-    if (n > 0) this.#host.touch();
-    return n;
+    return this.#db.garbageCollect(vaultId(path), describePath(path));
   }
 
   /** Revokes the record and garbage-collects its vault. */
@@ -116,12 +110,11 @@ export class Client {
     const db = this.#db;
     db.revoke(loc);
     db.garbageCollect(loc.vaultId, loc.vault);
-    this.#host.touch();
   }
 
   /** The client's persisted key/value store (non-secret data). */
   get store(): ClientStore {
-    return new ClientStore(() => this.#db.store, () => this.#host.touch());
+    return new ClientStore(() => this.#db.store);
   }
 
   /** Runs one procedure; returns its output. */
@@ -135,9 +128,7 @@ export class Client {
    * chain wrote is removed and the error names the failing step.
    */
   async executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]> {
-    const out = await this.#host.runner.run(this.#db, calls);
-    this.#host.touch();
-    return out;
+    return this.#host.runner.run(this.#db, calls);
   }
 }
 
@@ -183,17 +174,12 @@ export class Vault {
 /** The persisted store of a client, checked against the client's lifecycle on every call. */
 export class ClientStore {
   readonly #store: () => Store;
-  readonly #touch: () => void;
-
-  constructor(store: () => Store, touch: () => void) {
+  constructor(store: () => Store) {
     this.#store = store;
-    this.#touch = touch;
   }
 
   insert(key: StoreKey, value: Uint8Array | string, options?: InsertOptions): Uint8Array | null {
-    const previous = this.#store().insert(key, value, options);
-    this.#touch();
-    return previous;
+    return this.#store().insert(key, value, options);
   }
 
   get(key: StoreKey): Uint8Array | null {
@@ -205,9 +191,7 @@ export class ClientStore {
   }
 
   delete(key: StoreKey): Uint8Array | null {
-    const value = this.#store().delete(key);
-    this.#touch();
-    return value;
+    return this.#store().delete(key);
   }
 
   keys(): Uint8Array[] {

@@ -69,7 +69,10 @@ export class Stronghold {
   /** Clients reachable through the API. */
   readonly #loaded = new Map<string, Client>();
   #locked = false;
+  /** Set when clients were created or purged since the last open or save. */
   #dirty = false;
+  /** Each client's change count at the last open or save. */
+  #saved = new Map<string, number>();
   #file: SnapshotFile | null = null;
   readonly #host: ClientHost;
 
@@ -82,9 +85,6 @@ export class Stronghold {
     this.#host = {
       runner: this.runner,
       dbFor: (client) => this.#dbFor(client),
-      touch: () => {
-        this.#dirty = true;
-      },
     };
   }
 
@@ -142,7 +142,7 @@ export class Stronghold {
    */
   async save(): Promise<void> {
     await this.#boundFile().save(this.#exportState());
-    this.#dirty = false;
+    this.#markSaved();
   }
 
   /**
@@ -161,7 +161,7 @@ export class Stronghold {
    */
   async changePassword(newPassword: Password, options: { workFactor?: number } = {}): Promise<void> {
     await this.#boundFile().changePassword(newPassword, options.workFactor, this.#exportState());
-    this.#dirty = false;
+    this.#markSaved();
   }
 
   /**
@@ -171,7 +171,7 @@ export class Stronghold {
   async lock(): Promise<void> {
     if (this.#locked) return;
     const file = this.#boundFile();
-    if (this.#dirty && !file.readOnly) await this.save();
+    if (this.hasUnsavedChanges && !file.readOnly) await this.save();
     this.#wipeAndLock();
     await file.close();
   }
@@ -196,7 +196,14 @@ export class Stronghold {
 
   /** True when something changed since the last open or save. */
   get hasUnsavedChanges(): boolean {
-    return this.#dirty;
+    if (this.#dirty) return true;
+    for (const [id, db] of this.#dbs) if (this.#saved.get(id) !== db.changes) return true;
+    return false;
+  }
+
+  #markSaved(): void {
+    this.#dirty = false;
+    this.#saved = new Map([...this.#dbs].map(([id, db]) => [id, db.changes]));
   }
 
   #assertUnlocked(): void {
@@ -337,7 +344,7 @@ export class Stronghold {
     this.#clearClients();
     this.#dbs = dbs;
     this.#locked = false;
-    this.#dirty = false;
+    this.#markSaved();
   }
 
   #clearClients(): void {

@@ -35,11 +35,17 @@ export class ClientDb {
   readonly id: Uint8Array;
   readonly keystore = new KeyStore();
   readonly #vaults = new Map<string, Vault>();
+  #changes = 0;
   store: Store;
 
   constructor(id: Uint8Array, now: () => number = Date.now) {
     this.id = Uint8Array.from(id);
     this.store = new Store(now);
+  }
+
+  /** Counts modifications of records and store, so the owner can tell whether anything changed since a save. */
+  get changes(): number {
+    return this.#changes + this.store.changes;
   }
 
   vaultExists(vaultId: Uint8Array): boolean {
@@ -128,6 +134,7 @@ export class ClientDb {
     }
     const recordHint = hint ?? existing?.hint ?? null;
     vault.records.set(rid, this.keystore.withKey(loc.vaultId, (key) => StoredRecord.seal(key, loc.recordId, recordHint, secret))!);
+    this.#changes++;
   }
 
   /** Marks the record revoked: it can no longer be used, and `garbageCollect` removes it. Idempotent. */
@@ -137,6 +144,7 @@ export class ClientDb {
     if (!entry) throw new StrongholdError('RecordNotFound', `record '${loc.record}' in vault '${loc.vault}' does not exist`, { vault: loc.vault, record: loc.record });
     if (entry.revoke !== null) return;
     entry.revoke = this.keystore.withKey(loc.vaultId, (key) => seal(key, loc.recordId, encodeRevocationTransaction(loc.recordId)))!;
+    this.#changes++;
   }
 
   /** Removes every revoked record of the vault; returns how many. */
@@ -150,6 +158,7 @@ export class ClientDb {
         removed++;
       }
     }
+    this.#changes += removed;
     return removed;
   }
 
@@ -251,6 +260,7 @@ export class ClientDb {
         });
         vault.records.set(hexOf(r.id), stored);
       }
+      this.#changes += plan.length;
       return plan.length;
     } finally {
       for (const k of state.keystore) wipe(k.key);
@@ -266,6 +276,7 @@ export class ClientDb {
       if (vault && rec) {
         wipe(rec.bytes, rec.revoke);
         vault.records.delete(hexOf(recordId));
+        this.#changes++;
       }
     }
   }

@@ -57,6 +57,7 @@ export class Store {
   readonly #now: () => number;
   /** Kept only to write back what the file had (Rust's scanner fields, creation time). */
   #meta: Omit<StoreState, 'entries'>;
+  #changes = 0;
 
   constructor(now: () => number = Date.now, state?: StoreState) {
     this.#now = now;
@@ -84,6 +85,7 @@ export class Store {
     const ttl = options.ttlMs === undefined ? null : assertInt(options.ttlMs, { field: 'ttlMs', min: 1 });
     const hex = hexOf(k);
     const previous = this.#live(hex);
+    this.#changes++;
     const expiresAt = ttl === null ? null : this.#now() + ttl;
     this.#entries.set(hex, { key: k, value: v, expiresAt, expiration: expiresAt === null ? null : msToTimestamp(expiresAt) });
     return previous ? previous.value.slice() : null;
@@ -101,7 +103,7 @@ export class Store {
   delete(key: StoreKey): Uint8Array | null {
     const hex = hexOf(toKey(key));
     const e = this.#live(hex);
-    this.#entries.delete(hex);
+    if (this.#entries.delete(hex)) this.#changes++;
     return e ? e.value : null;
   }
 
@@ -121,6 +123,12 @@ export class Store {
 
   clear(): void {
     this.#entries.clear();
+    this.#changes++;
+  }
+
+  /** Counts modifications, so an owner can tell whether anything changed since it last looked. */
+  get changes(): number {
+    return this.#changes;
   }
 
   /** The persisted form, without expired entries. */

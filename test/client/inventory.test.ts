@@ -47,3 +47,38 @@ test('a snapshot in a missing folder is SnapshotNotFound; a v3 file keeps its ow
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('hasUnsavedChanges follows every change, whichever layer made it; signing changes nothing', async () => {
+  const { ed25519Sign } = await import('../../src/procedures/ed25519-sign.js');
+  const dir = mkdtempSync(join(tmpdir(), 'unsaved-'));
+  try {
+    const sh = await Stronghold.open(join(dir, 's.stronghold'), 'pw', { create: true, workFactor: 0 });
+    assert.equal(sh.hasUnsavedChanges, false);
+    const c = sh.createClient('c');
+    assert.equal(sh.hasUnsavedChanges, true, 'a new client');
+    await sh.save();
+    const key = Location.generic('v', 'k');
+    const steps: [string, () => unknown, boolean][] = [
+      ['writeSecret', () => c.writeSecret(key, new Uint8Array(32).fill(1)), true],
+      ['a signature', () => c.execute(ed25519Sign({ privateKey: key, msg: new Uint8Array(1) })), false],
+      ['store insert', () => c.store.insert('k', 'v'), true],
+      ['engine merge (as sync does)', () => {
+        const source = Stronghold.create();
+        const other = source.createClient('o');
+        const loc = Location.generic('w', 'x');
+        other.writeSecret(loc, new Uint8Array([1]));
+        const exported = source.clientDb(other.id)!.exportSubset(new Map([[loc.vaultKey, null]]));
+        sh.clientDb(c.id)!.mergeSubset(exported, { replace: true });
+      }, true],
+      ['revoke', () => c.revokeSecret(key), true],
+    ];
+    for (const [name, act, changes] of steps) {
+      await act();
+      assert.equal(sh.hasUnsavedChanges, changes, name);
+      await sh.save();
+    }
+    await sh.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
