@@ -25,6 +25,9 @@ export const ZONE_EXIT = { badStart: 2, badFrame: 3 } as const;
 
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 const hooksEnabled = process.env.STRONGHOLD_ZONE_TEST_HOOKS === '1';
+/** The `retain-next` hook: a deliberately leaky zone for the residue test, which keeps copies of one request. */
+let retainNext = false;
+const retained: Uint8Array[] = [];
 
 interface Reply {
   msg: Record<string, unknown>;
@@ -149,6 +152,9 @@ async function runHook(name: TestHook): Promise<{ threw: boolean; code: string |
     }
     case 'hang':
       return new Promise(() => {});
+    case 'retain-next':
+      retainNext = true;
+      return { threw: false, code: null, permission: null };
   }
 }
 
@@ -177,6 +183,10 @@ function start(): void {
     }
     try {
       const { msg, blobs } = decodeEnvelope(plain);
+      if (msg.t === 'run' && retainNext) {
+        retainNext = false;
+        retained.push(...blobs.map((b) => Uint8Array.from(b)));
+      }
       if (msg.t === 'run') send(await runRequest(msg, blobs));
       else if (msg.t === 'hook' && hooksEnabled && TEST_HOOKS.includes(msg.name as TestHook)) {
         send({ msg: { t: 'hook', id: msg.id, outcome: await runHook(msg.name as TestHook) }, blobs: [] });

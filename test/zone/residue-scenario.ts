@@ -5,7 +5,8 @@
  * The mnemonic to recover arrives on stdin and is read into a Buffer (never a string); the generated mnemonic
  * leaves on stdout as bytes (2-byte length prefix). Every copy is wiped, then the Stronghold is saved and
  * locked, and the process reports `ready` (with the zone's pid) and idles until told to exit.
- * The leaky variant also keeps a plain copy of the recovered mnemonic and of its seed: the scan must find those.
+ * The leaky variant also keeps a plain copy of the recovered mnemonic and of its seed, and in process mode makes the
+ * zone keep a copy of the request that carries the mnemonic: the scan must find those.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import { readSync, writeSync } from 'node:fs';
@@ -46,6 +47,8 @@ const recovered = readMnemonic();
 if (variant === 'leaky') {
   leaks.push(Buffer.from(recovered));
   leaks.push(pbkdf2Sync(recovered, 'mnemonic', 2048, 64, 'sha512'));
+  // And a leaky zone: it keeps a copy of the request that carries the mnemonic.
+  await runner?.testHook('retain-next');
 }
 await client.execute(bip39Recover({ mnemonic: recovered, output: at('recovered') }));
 wipe(recovered);

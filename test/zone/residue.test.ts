@@ -24,7 +24,7 @@ import { deriveChild, masterKey } from '../../src/procedures/slip10.js';
  * bytes or less), and then reads `data.buffer`, which moves the bytes to a new backing store and leaves the
  * heap copy, with the parent private key in it, unwiped. `new Uint8Array(new ArrayBuffer(37))` fixes it (checked:
  * both clean tests pass with that line). Until that line changes, the clean tests run as `todo`: they still run
- * and report what they find, and they become hard tests by themselves once it is fixed.
+ * and report what they find, and they become hard tests by themselves once it is fixed. The host in process mode is clean regardless.
  */
 const slip10Leak = readFileSync(new URL('../../src/procedures/slip10.ts', import.meta.url), 'utf8').includes('new Uint8Array(37)')
   ? 'known leak: src/procedures/slip10.ts deriveChild leaves parent keys in a V8 heap copy (see the comment above)'
@@ -107,7 +107,7 @@ async function runScenario(mode: 'inline' | 'process', variant: 'clean' | 'leaky
   const child = fork(scenario, [mode, variant, join(dir, 'wallet.stronghold')], {
     execArgv: ['--import', 'tsx'],
     stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
-    env: { ...process.env, STRONGHOLD_ZONE_TEST_HOOKS: '' },
+    env: { ...process.env, STRONGHOLD_ZONE_TEST_HOOKS: variant === 'leaky' ? '1' : '' },
   });
   try {
     child.stdin!.end(Buffer.from(recovered, 'utf8'));
@@ -141,17 +141,26 @@ async function runScenario(mode: 'inline' | 'process', variant: 'clean' | 'leaky
 }
 
 describe('memory residue', () => {
-  test('the scan finds a seed and a mnemonic that a leaky host keeps', async () => {
-    const run = await runScenario('inline', 'leaky');
+  test('the scan finds a seed and a mnemonic that a leaky host keeps, and a mnemonic that a leaky zone keeps', async () => {
+    const run = await runScenario('process', 'leaky');
     assert.ok(run.host.some((f) => f.startsWith('recovered seed')), run.host.join('\n'));
     assert.ok(run.host.some((f) => f.startsWith('recovered mnemonic (UTF-8 / Latin-1)')), run.host.join('\n'));
+    assert.ok(run.zone?.some((f) => f.startsWith('recovered mnemonic (UTF-8 / Latin-1)')), run.zone?.join('\n'));
   });
 
-  for (const mode of ['inline', 'process'] as const) {
-    test(`${mode} mode: no seed, private key or mnemonic remains in the host${mode === 'process' ? ' or the zone' : ''}`, { todo: slip10Leak }, async () => {
-      const run = await runScenario(mode, 'clean');
+  test('inline mode: no seed, private key or mnemonic remains in the host', { todo: slip10Leak }, async () => {
+    const run = await runScenario('inline', 'clean');
+    assert.deepEqual(run.host, [], `host:\n${run.host.join('\n')}`);
+  });
+
+  test('process mode', async (t) => {
+    const run = await runScenario('process', 'clean');
+    // The zone's point: whatever the procedures leave behind, they leave it in the zone, not in the host.
+    await t.test('no seed, private key or mnemonic remains in the host', () => {
       assert.deepEqual(run.host, [], `host:\n${run.host.join('\n')}`);
-      if (mode === 'process') assert.deepEqual(run.zone, [], `zone:\n${run.zone?.join('\n')}`);
     });
-  }
+    await t.test('no seed, private key or mnemonic remains in the zone', { todo: slip10Leak }, () => {
+      assert.deepEqual(run.zone, [], `zone:\n${run.zone?.join('\n')}`);
+    });
+  });
 });
