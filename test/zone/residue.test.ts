@@ -140,7 +140,7 @@ async function runScenario(mode: 'inline' | 'process', variant: 'clean' | 'leaky
   }
 }
 
-describe('memory residue', () => {
+describe('memory residue', { skip: process.platform !== 'linux' && 'reads /proc/<pid>/mem (Linux)' }, () => {
   test('the scan finds a seed and a mnemonic that a leaky host keeps, and a mnemonic that a leaky zone keeps', async () => {
     const run = await runScenario('process', 'leaky');
     assert.ok(run.host.some((f) => f.startsWith('recovered seed')), run.host.join('\n'));
