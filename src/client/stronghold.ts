@@ -302,6 +302,18 @@ export class Stronghold {
     return out;
   }
 
+  /**
+   * Connects to a Stronghold served over libp2p (`stronghold serve`), with this Stronghold's persistent peer
+   * identity. The handle offers the same procedure, write, list and store methods as a local client.
+   * The p2p stack is loaded only when this is called.
+   * @example const r = await sh.remote('/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...'); await r.client('wallet').execute(json)
+   */
+  async remote(addr: string, init?: import('../p2p/remote.js').RemoteInit): Promise<import('../p2p/remote.js').RemoteStronghold> {
+    this.#assertUnlocked();
+    const { remote } = await import('../p2p/remote.js');
+    return remote(this, addr, init);
+  }
+
   /** Makes a client unreachable; its state stays in memory and is saved with the snapshot. */
   unloadClient(path: Path): void {
     const client = this.getClient(path);

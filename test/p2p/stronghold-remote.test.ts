@@ -1,0 +1,40 @@
+// `stronghold.remote(addr)`: the library entry that loads the p2p stack on demand, with the caller's identity.
+import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
+import { test } from 'node:test';
+import { Stronghold } from '../../src/client/stronghold.js';
+import { peerIdOf, serve } from '../../src/p2p/index.js';
+
+test('stronghold.remote signs on a server with the key stored there; the caller is known by its persistent id', async () => {
+  const server = Stronghold.create();
+  const c = server.createClient('wallet');
+  const { parseChain } = await import('../../src/procedures/json.js');
+  await c.executeChain(parseChain([{ type: 'GenerateKey', keyType: 'ed25519', output: { vault: 'keys', record: 'k' } }]));
+  const caller = Stronghold.create();
+  const callerId = (await peerIdOf(caller)).toString();
+  const srv = await serve(server, { listen: ['/ip4/127.0.0.1/tcp/0'], firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { [callerId]: 'allow' } } } });
+  try {
+    const r = await caller.remote(srv.addresses()[0]!.toString());
+    try {
+      const wallet = r.client('wallet');
+      const msg = Buffer.from('signed remotely');
+      const [pub, sig] = (await wallet.executeChain([
+        { type: 'PublicKey', keyType: 'ed25519', privateKey: { vault: 'keys', record: 'k' } },
+        { type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k' }, msg: msg.toString('hex') },
+      ])) as string[];
+      const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(pub!, 'hex')]), format: 'der', type: 'spki' });
+      assert.ok(verify(null, msg, key, Buffer.from(sig!, 'hex')));
+    } finally {
+      await r.close();
+    }
+    const stranger = Stronghold.create();
+    const denied = await stranger.remote(srv.addresses()[0]!.toString());
+    try {
+      await assert.rejects(denied.client('wallet').vaultExists('keys'), (e: any) => e.code === 'PermissionDenied');
+    } finally {
+      await denied.close();
+    }
+  } finally {
+    await srv.stop();
+  }
+});
