@@ -36,7 +36,8 @@ export function ratioChart(rows: readonly Row[], title: string): string {
   for (let d = lo; d <= hi; d++) {
     const gx = x(10 ** d);
     out.push(`<line x1="${gx.toFixed(1)}" y1="${TOP - 6}" x2="${gx.toFixed(1)}" y2="${plotBottom}" stroke="#ddd"/>`);
-    out.push(`<text x="${gx.toFixed(1)}" y="${plotBottom + 16}" text-anchor="middle" fill="#555">${formatNumber(10 ** d)}x</text>`);
+    const tick = d >= 0 ? String(10 ** d) : `0.${'0'.repeat(-d - 1)}1`;
+    out.push(`<text x="${gx.toFixed(1)}" y="${plotBottom + 16}" text-anchor="middle" fill="#555">${tick}x</text>`);
   }
   bars.forEach((r, i) => {
     const y = TOP + i * (BAR_H + GAP);

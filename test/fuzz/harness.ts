@@ -82,14 +82,14 @@ export async function judge<T>(target: FuzzTarget<T>, input: T): Promise<Verdict
 }
 
 /** Saves a failing input under test/fuzz-corpus/<target>/ (named by its hash); returns the path. */
-export function saveToCorpus<T>(target: FuzzTarget<T>, input: T, kind: string): string {
+export function saveToCorpus<T>(target: FuzzTarget<T>, input: T, kind: string, corpusDir = CORPUS_DIR): string {
   const bytes = target.encode(input);
-  return saveBytes(target.name, target.extension, bytes, kind);
+  return saveBytes(target.name, target.extension, bytes, kind, corpusDir);
 }
 
 /** Saves raw corpus bytes (the watchdog uses this when the worker died mid-input). */
-export function saveBytes(targetName: string, extension: string, bytes: Uint8Array, kind: string): string {
-  const dir = join(CORPUS_DIR, targetName);
+export function saveBytes(targetName: string, extension: string, bytes: Uint8Array, kind: string, corpusDir = CORPUS_DIR): string {
+  const dir = join(corpusDir, targetName);
   mkdirSync(dir, { recursive: true });
   const name = `${kind}-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.${extension}`;
   const path = join(dir, name);
@@ -98,8 +98,8 @@ export function saveBytes(targetName: string, extension: string, bytes: Uint8Arr
 }
 
 /** The saved inputs of a target: file name and decoded input. */
-export function corpusOf<T>(target: FuzzTarget<T>): { file: string; input: T }[] {
-  const dir = join(CORPUS_DIR, target.name);
+export function corpusOf<T>(target: FuzzTarget<T>, corpusDir = CORPUS_DIR): { file: string; input: T }[] {
+  const dir = join(corpusDir, target.name);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(`.${target.extension}`))
@@ -116,6 +116,8 @@ export interface FuzzRunOptions {
   save?: boolean;
   /** Stop after this many milliseconds even if fewer runs were made. */
   maxMs?: number;
+  /** Where failing inputs are saved; test/fuzz-corpus/ by default. */
+  corpusDir?: string;
 }
 
 export interface FuzzRunResult {
@@ -156,7 +158,7 @@ export async function fuzz<T>(target: FuzzTarget<T>, opts: FuzzRunOptions): Prom
     const verdict = await judge(target, input);
     const final = verdict.ok ? last ?? verdict : verdict;
     result.failure = { verdict: final, input, seed: details.seed, ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}) };
-    if (opts.save !== false && !final.ok) result.failure.saved = saveToCorpus(target, input, final.kind);
+    if (opts.save !== false && !final.ok) result.failure.saved = saveToCorpus(target, input, final.kind, opts.corpusDir);
   } else if (details.failed) {
     result.failure = { verdict: { ok: false, kind: 'untyped', message: String(details.errorInstance) }, input: null, seed: details.seed };
   }
