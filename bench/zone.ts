@@ -1,8 +1,9 @@
 /**
  * The cost of the secure zone: the same procedures through `Stronghold.create()` (inline) and
  * `Stronghold.create({ zone: 'process' })`, measured pair by pair in the same run (an inline batch, then a
- * process batch, per round), so machine noise hits both sides alike. A chain is one zone request, which is
- * the batching the zone offers: ten signatures as one chain against ten separate calls shows what it saves.
+ * process batch, per round), so machine noise hits both sides alike. A chain is one zone request, and chains
+ * from concurrent callers share one: ten signatures as a chain or as concurrent calls, against ten calls one
+ * after the other, show what batching saves.
  *
  * Needs the compiled worker (`npm run build`); the area is skipped without it.
  * @module
@@ -57,6 +58,11 @@ const CASES: Case[] = [
     op: async (c) => {
       for (let k = 0; k < 10; k++) await c.execute(sign);
     },
+    procedures: 10,
+  },
+  {
+    name: 'ten Ed25519Sign as concurrent calls',
+    op: (c) => Promise.all(Array.from({ length: 10 }, () => c.execute(sign))),
     procedures: 10,
   },
 ];

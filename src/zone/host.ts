@@ -102,6 +102,22 @@ function selectionFor(db: ClientDb, calls: readonly ProcedureCall[]): Map<string
   return selection;
 }
 
+/** A chain waiting for the zone. */
+interface Job {
+  db: ClientDb;
+  calls: readonly ProcedureCall[];
+  /** The chain as the caller's JSON, for `runJson`; undefined for `run`. */
+  json: unknown;
+  resolve: (outputs: unknown[]) => void;
+  reject: (e: unknown) => void;
+}
+
+type ChainResult = { ok: true; outputs: unknown[] } | { ok: false; error: StrongholdError };
+
+/** Most chains, and procedures across them, that one request carries. */
+const MAX_BATCH_CHAINS = 64;
+const MAX_BATCH_PROCEDURES = 1024;
+
 interface Pending {
   resolve: (env: { msg: Record<string, unknown>; blobs: Uint8Array[]; plain: Uint8Array }) => void;
   reject: (e: unknown) => void;
@@ -284,6 +300,9 @@ export class ZoneRunner implements ProcedureRunner {
   #zone: Zone | null = null;
   #last: Zone | null = null;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Chains waiting for the next request; consecutive ones for the same client go together (see `#schedule`). */
+  readonly #waiting: Job[] = [];
+  #scheduled = false;
   #closed = false;
 
   constructor(options: ZoneOptions = {}) {
@@ -333,7 +352,7 @@ export class ZoneRunner implements ProcedureRunner {
     for (const [i, c] of calls.entries()) {
       if (typeof c?.procedure?.run !== 'function') return Promise.reject(invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure'));
     }
-    return this.#serial(() => this.#run(db, calls));
+    return this.#enqueue(db, calls, undefined);
   }
 
   /**
@@ -349,12 +368,53 @@ export class ZoneRunner implements ProcedureRunner {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#serial(() => this.#run(db, calls, chain));
+    return this.#enqueue(db, calls, chain);
   }
 
-  async #run(db: ClientDb, calls: readonly ProcedureCall[], json?: unknown): Promise<unknown[]> {
+  #enqueue(db: ClientDb, calls: readonly ProcedureCall[], json: unknown): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ db, calls, json, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /**
+   * Batching: chains that arrive while a request is in flight (concurrent callers) wait, then go to the zone as
+   * one request, as long as they are consecutive and for the same client. The zone runs them in order, each
+   * with its own outputs, error and rollback, exactly as one request each would; the round trip, the record
+   * shipping and the merge are paid once.
+   */
+  #schedule(): void {
+    if (this.#scheduled || this.#waiting.length === 0) return;
+    this.#scheduled = true;
+    void this.#serial(async () => {
+      this.#scheduled = false;
+      const first = this.#waiting[0]!;
+      let n = 0;
+      let procedures = 0;
+      while (n < this.#waiting.length && n < MAX_BATCH_CHAINS && this.#waiting[n]!.db === first.db) {
+        procedures += this.#waiting[n]!.calls.length;
+        if (n > 0 && procedures > MAX_BATCH_PROCEDURES) break;
+        n++;
+      }
+      const batch = this.#waiting.splice(0, n);
+      this.#schedule();
+      try {
+        const results = await this.#run(first.db, batch);
+        batch.forEach((job, i) => {
+          const r = results[i]!;
+          if (r.ok) job.resolve(r.outputs);
+          else job.reject(r.error);
+        });
+      } catch (e) {
+        for (const job of batch) job.reject(e);
+      }
+    });
+  }
+
+  async #run(db: ClientDb, batch: readonly Job[]): Promise<ChainResult[]> {
     const zone = await this.#ensure();
-    const subset = db.exportSubset(selectionFor(db, calls));
+    const subset = db.exportSubset(selectionFor(db, batch.flatMap((j) => j.calls)));
     let state: Uint8Array;
     try {
       state = encodeState({ clients: [subset] });
@@ -365,24 +425,26 @@ export class ZoneRunner implements ProcedureRunner {
     const blobs: Uint8Array[] = [state];
     let reply: Awaited<ReturnType<Zone['request']>>;
     try {
-      const request = json === undefined
-        ? { t: 'run', form: 'bytes', calls: calls.map((c) => encodeCall(c, blobs)), state: 0 }
-        : { t: 'run', form: 'json', calls: json, state: 0 };
-      reply = await zone.request(request, blobs, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const chains = batch.map((j) => (j.json === undefined
+        ? { form: 'bytes', calls: j.calls.map((c) => encodeCall(c, blobs)) }
+        : { form: 'json', calls: j.json }));
+      reply = await zone.request({ t: 'run', chains, state: 0 }, blobs, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } finally {
       wipe(state);
     }
     try {
-      return this.#apply(db, reply.msg, reply.blobs);
+      return this.#apply(db, reply.msg, reply.blobs, batch.length);
     } finally {
       wipe(reply.plain);
     }
   }
 
-  /** Merges the zone's changes into `db`, then returns the outputs (copied out of the reply) or throws its error. */
-  #apply(db: ClientDb, msg: Record<string, unknown>, blobs: Uint8Array[]): unknown[] {
+  /** Merges the zone's changes into `db`, then returns each chain's outputs (copied out of the reply) or error. */
+  #apply(db: ClientDb, msg: Record<string, unknown>, blobs: Uint8Array[], chains: number): ChainResult[] {
     const bad = (reason: string): StrongholdError => new StrongholdError('ProtocolError', `zone reply: ${reason}`, { reason });
     if (msg.t !== 'result') throw bad('not a result');
+    if (msg.error !== undefined) throw errorFrom(msg.error);
+    if (!Array.isArray(msg.results) || msg.results.length !== chains) throw bad('one result per chain expected');
     if (typeof msg.changes === 'number') {
       const changes = blobs[msg.changes];
       if (!changes) throw bad('missing changes');
@@ -397,9 +459,12 @@ export class ZoneRunner implements ProcedureRunner {
       });
       db.removeRecords(ids);
     }
-    if (msg.ok !== true) throw errorFrom(msg.error);
-    if (!Array.isArray(msg.outputs)) throw bad('missing outputs');
-    return msg.outputs.map((o: unknown) => (o === null ? undefined : decodeValue(o, blobs, { copy: true })));
+    return msg.results.map((r: unknown): ChainResult => {
+      const res = r as { ok?: unknown; error?: unknown; outputs?: unknown } | null;
+      if (res?.ok !== true) return { ok: false, error: errorFrom(res?.error) };
+      if (!Array.isArray(res.outputs)) throw bad('missing outputs');
+      return { ok: true, outputs: res.outputs.map((o: unknown) => (o === null ? undefined : decodeValue(o, blobs, { copy: true }))) };
+    });
   }
 
   /**

@@ -75,42 +75,52 @@ function wipeState(state: ClientState): void {
   for (const v of state.vaults) wipe(v.key);
 }
 
+/** Runs one chain of a request on `db`: its outputs in the wire form, or its error (the chain rolled back). */
+async function runOne(db: ClientDb, chain: unknown, blobs: Uint8Array[], attach: (b: Uint8Array) => number): Promise<Record<string, unknown>> {
+  try {
+    const c = chain as { form?: unknown; calls?: unknown } | null;
+    const calls = c?.form === 'json' ? decodeJsonCalls(c.calls) : decodeCalls(c?.calls, blobs);
+    const outputs = await runChain(db, nativeProvider, calls);
+    return { ok: true, outputs: outputs.map((o) => (o === undefined ? null : encodeValue(o, attach))) };
+  } catch (e) {
+    return { ok: false, error: errorJSON(e) };
+  }
+}
+
+/**
+ * One request: the chains run in order on one database built from the shipped records, each with its own
+ * outputs or error, as separate requests would. The records that changed go back once, after the last chain.
+ */
 async function runRequest(msg: Record<string, unknown>, blobs: Uint8Array[]): Promise<Reply> {
   const id = msg.id;
   let db: ClientDb | null = null;
   try {
     const stateBlob = typeof msg.state === 'number' ? blobs[msg.state] : undefined;
     if (!stateBlob) throw new StrongholdError('ProtocolError', 'zone request without a state attachment', { reason: 'missing state' });
+    if (!Array.isArray(msg.chains)) throw new StrongholdError('ProtocolError', 'zone request without chains', { reason: 'missing chains' });
     const state = decodeState(stateBlob);
     if (state.clients.length !== 1) throw new StrongholdError('ProtocolError', 'zone request must carry one client', { reason: 'client count' });
     db = ClientDb.importState(state.clients[0]!);
-    const calls = msg.form === 'json' ? decodeJsonCalls(msg.calls) : decodeCalls(msg.calls, blobs);
     const before = versions(db);
-    let outputs: unknown[] = [];
-    let error: StrongholdErrorJSON | null = null;
-    try {
-      outputs = await runChain(db, nativeProvider, calls);
-    } catch (e) {
-      error = errorJSON(e);
-    }
-    // A failed chain still reports its effects: rollback collects vaults, and RevokeData steps stay done.
-    const { selection, removed } = diff(before, versions(db));
     const out: Uint8Array[] = [];
-    // A chain that only reads (signatures, public keys) sends no records back.
+    const attach = (b: Uint8Array): number => out.push(b) - 1;
+    const results: Record<string, unknown>[] = [];
+    for (const chain of msg.chains) results.push(await runOne(db, chain, blobs, attach));
+    // Failed chains report their effects too: a rollback collects vaults, and RevokeData steps stay done.
+    const { selection, removed } = diff(before, versions(db));
+    let changes: number | null = null;
+    // Chains that only read (signatures, public keys) send no records back.
     if (selection.size > 0) {
-      const changes = db.exportSubset(selection);
+      const exported = db.exportSubset(selection);
       try {
-        out.push(encodeState({ clients: [changes] }));
+        changes = attach(encodeState({ clients: [exported] }));
       } finally {
-        wipeState(changes);
+        wipeState(exported);
       }
     }
-    const attach = (b: Uint8Array): number => out.push(b) - 1;
-    const wireOutputs = outputs.map((o) => (o === undefined ? null : encodeValue(o, attach)));
-    const changes = selection.size > 0 ? 0 : null;
-    return { msg: { t: 'result', id, ok: error === null, error, outputs: wireOutputs, changes, removed }, blobs: out };
+    return { msg: { t: 'result', id, results, changes, removed }, blobs: out };
   } catch (e) {
-    return { msg: { t: 'result', id, ok: false, error: errorJSON(e), outputs: [], changes: null, removed: [] }, blobs: [] };
+    return { msg: { t: 'result', id, error: errorJSON(e) }, blobs: [] };
   } finally {
     db?.clear();
   }
@@ -192,7 +202,7 @@ function start(): void {
         send({ msg: { t: 'hook', id: msg.id, outcome: await runHook(msg.name as TestHook) }, blobs: [] });
       } else {
         const error = new StrongholdError('ProtocolError', 'unknown zone request', { reason: 'unknown request' }).toJSON();
-        send({ msg: { t: 'result', id: msg.id, ok: false, error, outputs: [], changes: null, removed: [] }, blobs: [] });
+        send({ msg: { t: 'result', id: msg.id, error }, blobs: [] });
       }
     } catch {
       process.exit(ZONE_EXIT.badFrame);

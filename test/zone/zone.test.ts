@@ -152,6 +152,30 @@ describe('zone faults are contained', () => {
     }
   });
 
+  test('concurrent chains share a request, each with its own outputs, error and rollback, in call order', async () => {
+    const runner = new ZoneRunner();
+    try {
+      const db = new ClientDb(new Uint8Array(24).fill(6));
+      const settled = await Promise.allSettled([
+        runner.run(db, [generateKey({ keyType: 'ed25519', output: at('a') })]),
+        runner.run(db, [generateKey({ keyType: 'ed25519', output: at('b') }), ed25519Sign({ privateKey: at('missing'), msg: MSG })]),
+        runner.run(db, [publicKey({ keyType: 'ed25519', privateKey: at('a') }), ed25519Sign({ privateKey: at('a'), msg: MSG })]),
+        runner.run(db, [ed25519Sign({ privateKey: at('b'), msg: MSG })]),
+      ]);
+      assert.deepEqual(settled.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      const failed = (settled[1] as PromiseRejectedResult).reason as { code: string; details: { step: number } };
+      assert.equal(failed.code, 'RecordNotFound');
+      assert.equal(failed.details.step, 1);
+      assert.equal(((settled[3] as PromiseRejectedResult).reason as { code: string }).code, 'RecordNotFound', 'b was rolled back before the next chain ran');
+      const [pub, sig] = (settled[2] as PromiseFulfilledResult<unknown[]>).value as [Uint8Array, Uint8Array];
+      assert.ok(nativeProvider.ed25519Verify(pub, MSG, sig), 'the third chain saw the first chain\'s key');
+      assert.ok(db.recordExists(at('a')));
+      assert.ok(!db.recordExists(at('b')));
+    } finally {
+      await runner.close();
+    }
+  });
+
   test('a chain in the plain JSON form (as the command line and peers send it) runs unchanged in the zone', async () => {
     const runner = new ZoneRunner();
     try {
