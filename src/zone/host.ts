@@ -4,14 +4,14 @@
  * no child processes, no worker threads, native addons only because sodium-native needs them, and no core
  * dumps where `prlimit` is available.
  *
- * One chain is one request. The host sends the calls (the JSON form with byte fields as attachments,
- * calls.ts) with every vault the chain touches, as sealed records plus their vault keys (`exportSubset`,
- * bincode); the zone replies with the outputs and the records that changed or disappeared, which the host
- * merges back (`mergeSubset({ replace: true })`, `removeRecords`). The host's vault changes only when a
- * reply arrives, so a zone that dies or times out loses nothing.
+ * A request carries one chain, or several from concurrent callers. The host sends the calls (the JSON form
+ * with byte fields as attachments, calls.ts) with the records they name, as sealed records plus their vault keys
+ * (`exportSubset`, bincode); the zone replies with each chain's outputs or error and the records that changed
+ * or disappeared, which the host merges back (`mergeSubset({ replace: true })`, `removeRecords`). The host's
+ * vault changes only when a reply arrives, so a zone that dies or times out loses nothing.
  *
  * Requests run one at a time in call order: each needs the state its predecessor left. When the zone dies,
- * every pending request fails with `ZoneCrashed` and the next one starts a new zone.
+ * the request in flight fails with `ZoneCrashed` and the next one starts a new zone.
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
