@@ -7,12 +7,12 @@
 import type { Row } from './report.js';
 import { formatNumber } from './report.js';
 
-const WIDTH = 860;
+const WIDTH = 1000;
 const LABEL_W = 360;
 const BAR_H = 22;
 const GAP = 10;
 const TOP = 46;
-const PLOT_W = WIDTH - LABEL_W - 90;
+const PLOT_W = WIDTH - LABEL_W - 250;
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -50,7 +50,9 @@ export function ratioChart(rows: readonly Row[], title: string): string {
       out.push(`<line x1="${x(r.min).toFixed(1)}" y1="${ym}" x2="${x(r.max).toFixed(1)}" y2="${ym}" stroke="#222" stroke-width="1.5"/>`);
     }
     const label = `${formatNumber(r.value)}x${r.target ? ` (target ${r.target})` : ''}`;
-    out.push(`<text x="${(Math.max(x0, xv) + 6).toFixed(1)}" y="${y + BAR_H / 2 + 4}" fill="#222">${esc(label)}</text>`);
+    // Right of the bar and of its whisker, so neither hides the number.
+    const right = Math.max(x0, xv, r.max !== undefined ? x(r.max) : 0);
+    out.push(`<text x="${(right + 6).toFixed(1)}" y="${y + BAR_H / 2 + 4}" fill="#222">${esc(label)}</text>`);
   });
   out.push(`<line x1="${x(1).toFixed(1)}" y1="${TOP - 10}" x2="${x(1).toFixed(1)}" y2="${plotBottom}" stroke="#c00" stroke-dasharray="4 3"/>`);
   out.push(`<text x="${LABEL_W}" y="${height - 8}" fill="#555">log scale; bars grow from 1x; whiskers: min..max of the paired runs</text>`);

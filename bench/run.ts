@@ -35,12 +35,20 @@ function argValue(flag: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** Key ratios of areas whose rows do not label themselves for the chart: area, row name, chart label. */
+const CHART_LABELS: [string, string, string][] = [
+  ['zone', 'chain of ten Ed25519Sign, process / inline', 'zone: chain of ten signatures, process / inline'],
+  ['zone', 'Ed25519Sign, process / inline', 'zone: one signature, process / inline'],
+];
+
 /** Other engineers' rows may use another shape; keep what fits ours. */
 function normalise(area: string, raw: unknown): Row[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((r: Partial<Row> & Record<string, unknown>) => {
     if (typeof r !== 'object' || r === null || typeof r.value !== 'number') return [];
     const row: Row = { ...r, area: typeof r.area === 'string' ? r.area : area, name: String(r.name ?? '?'), value: r.value, unit: String(r.unit ?? '') };
+    const label = CHART_LABELS.find(([a, n]) => a === row.area && n === row.name);
+    if (label && row.chart === undefined) row.chart = label[2];
     return [row];
   });
 }

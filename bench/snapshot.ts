@@ -103,7 +103,7 @@ export async function benchSnapshot(opts: BenchOptions = { quick: false }): Prom
 /** W = 19: open vs bare scrypt and save vs open, each pair measured back to back, order alternating. */
 async function unlockRows(dir: string): Promise<Row[]> {
   const W = 19;
-  const runs = 5;
+  const runs = 7;
   const path = join(dir, 'w19.stronghold');
   await fill(path, 1_000, W);
   const unlocks: number[] = [];
