@@ -1,8 +1,9 @@
 /**
  * The secure zone: a long-lived child process, started by `ZoneRunner` under Node's permission model, that
  * runs procedure chains. For each request it builds a `ClientDb` from the sealed records and vault keys it
- * received, runs the chain with the native provider (secrets open only inside the engine's guarded use gate),
- * sends back the outputs and the records that changed, and wipes the database, the request and the reply.
+ * received, runs the request's chains in order with the native provider (secrets open only inside the engine's
+ * guarded use gate), sends back each chain's outputs or error and the records that changed, and wipes the
+ * database, the request and the reply.
  *
  * Start: `worker.js <host public key hex>`; the zone answers with its own public key in clear (the hello) and
  * then speaks only sealed frames (protocol.ts). A frame that fails to open ends the process: the channel
