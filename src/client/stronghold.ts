@@ -32,7 +32,7 @@ export interface StrongholdOptions {
   runner?: ProcedureRunner;
   /**
    * `'process'` runs every procedure in the secure zone, a separate process under Node's permission model
-   * (SECURITY.md); `'inline'` (the default) runs them in this process.
+   * (SECURITY.md), always with the native provider; `'inline'` (the default) runs them in this process.
    */
   zone?: 'inline' | 'process';
 }
