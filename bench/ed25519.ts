@@ -24,9 +24,10 @@ const AREA = 'ed25519';
 /** PKCS#8 DER prefix of an Ed25519 private key (RFC 8410 §7), followed by the 32-byte seed. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-/** A signer under test: a name, a function that signs the fixed message, and how to release it. */
+/** A signer under test: a name, a short label for the chart, a function that signs the fixed message, and how to release it. */
 export interface Contender {
   name: string;
+  label: string;
   sign: () => Promise<Uint8Array> | Uint8Array;
   close?: () => Promise<void>;
 }
@@ -36,13 +37,13 @@ export const SEED = new Uint8Array(32).fill(0x42);
 export const MESSAGE = new Uint8Array(64).fill(0x61);
 
 /** Our layer: a Stronghold with the seed at one record, signing through `execute`. */
-export async function layerContender(name: string, options: Parameters<typeof Stronghold.create>[0] = {}): Promise<Contender> {
+export async function layerContender(name: string, label: string, options: Parameters<typeof Stronghold.create>[0] = {}): Promise<Contender> {
   const sh = Stronghold.create(options);
   const client = sh.createClient('bench');
   const loc = Location.generic('keys', 'ed25519');
   client.writeSecret(loc, SEED);
   const call = ed25519Sign({ privateKey: loc, msg: MESSAGE });
-  return { name, sign: () => client.execute(call), close: () => sh.close() };
+  return { name, label, sign: () => client.execute(call), close: () => sh.close() };
 }
 
 /** The zone contender when the zone has landed: a Stronghold whose procedures run in the zone process (`ZoneRunner`). */
@@ -53,7 +54,7 @@ async function zoneContender(): Promise<Contender | string> {
     const { ZoneRunner } = (await import(hostUrl.href)) as { ZoneRunner: new () => ProcedureRunner & { start(): Promise<void> } };
     const runner = new ZoneRunner();
     await runner.start();
-    return await layerContender('Ed25519Sign, procedure layer (zone process)', { runner });
+    return await layerContender('Ed25519Sign, procedure layer (zone process)', 'procedure layer (zone process)', { runner });
   } catch (e) {
     return `the zone could not start (${e instanceof Error ? e.message : String(e)})`;
   }
@@ -68,6 +69,7 @@ function rawContenders(): Contender[] {
   return [
     {
       name: 'libsodium crypto_sign_detached (sodium-native)',
+      label: 'libsodium',
       sign: () => {
         const sig = Buffer.alloc(64);
         sodium.crypto_sign_detached(sig, msg, sk);
@@ -75,15 +77,15 @@ function rawContenders(): Contender[] {
       },
       close: async () => sodium.sodium_memzero(sk),
     },
-    { name: 'node:crypto sign (OpenSSL)', sign: () => nodeSign(null, msg, keyObject) },
-    { name: '@noble/curves ed25519.sign', sign: () => ed25519.sign(MESSAGE, SEED) },
+    { name: 'node:crypto sign (OpenSSL)', label: 'node:crypto', sign: () => nodeSign(null, msg, keyObject) },
+    { name: '@noble/curves ed25519.sign', label: '@noble/curves', sign: () => ed25519.sign(MESSAGE, SEED) },
   ];
 }
 
 export async function benchEd25519(opts: BenchOptions = { quick: false }): Promise<{ rows: Row[]; skipped?: string }> {
   const ms = opts.quick ? 200 : 1000;
   const rounds = opts.quick ? 1 : 5;
-  const contenders: Contender[] = [await layerContender('Ed25519Sign, procedure layer (inline)')];
+  const contenders: Contender[] = [await layerContender('Ed25519Sign, procedure layer (inline)', 'procedure layer (inline)')];
   const zone = await zoneContender();
   if (typeof zone !== 'string') contenders.push(zone);
   const raw = rawContenders();
@@ -112,12 +114,10 @@ export async function benchEd25519(opts: BenchOptions = { quick: false }): Promi
     for (const c of contenders) rows.push(rowOf({ area: AREA, name: c.name, unit: 'signatures/s', note }, rates.get(c)!));
     for (const c of contenders) {
       if (c === reference) continue;
-      const short = c.name.replace(/ \(.*\)$/, '').replace('Ed25519Sign, procedure layer', 'procedure layer');
-      const label = c.name.includes('procedure layer') ? c.name.replace('Ed25519Sign, ', '') : short;
       rows.push(rowOf({
         area: AREA, name: `${c.name} / libsodium`, unit: 'x', note: 'per-round ratio',
-        ...(c.name.includes('inline') ? { target: '>= 0.5x' } : {}),
-        chart: `Ed25519: ${label} / libsodium`,
+        ...(c === contenders[0] ? { target: '>= 0.5x' } : {}),
+        chart: `Ed25519: ${c.label} / libsodium`,
       }, ratios.get(c)!));
     }
     return typeof zone === 'string' ? { rows, skipped: `zone mode: ${zone}` } : { rows };

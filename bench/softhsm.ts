@@ -79,7 +79,7 @@ export async function benchSoftHsm(opts: BenchOptions = { quick: false }): Promi
   const ms = opts.quick ? 200 : 1000;
   const rounds = opts.quick ? 1 : 5;
   let hsm: HsmSigner | undefined;
-  const ours = await layerContender('Ed25519Sign, procedure layer (inline)');
+  const ours = await layerContender('Ed25519Sign, procedure layer (inline)', 'procedure layer (inline)');
   try {
     const built = build(dir);
     if ('skipped' in built) return { rows: [], skipped: built.skipped };
