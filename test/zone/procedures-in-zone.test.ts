@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Stronghold } from '../../src/client/stronghold.js';
@@ -74,6 +74,25 @@ describe("Stronghold.create({ zone: 'process' })", () => {
         await sh.close();
       }
     }
+  });
+
+  test('close() stops the zone process', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+    const zones = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('zone/worker.js');
+      } catch {
+        return false;
+      }
+    });
+    const before = zones();
+    const sh = Stronghold.create({ zone: 'process' });
+    await sh.createClient('c').execute(generateKey({ keyType: 'ed25519', output: at('k') }));
+    const started = zones().filter((pid) => !before.includes(pid));
+    assert.equal(started.length, 1, 'one zone process for the Stronghold');
+    await sh.close();
+    assert.ok(!zones().includes(started[0]!), 'the zone exited');
   });
 
   test('an unknown zone mode is refused', () => {
