@@ -91,8 +91,10 @@ function errorFrom(json: unknown): StrongholdError {
  */
 function selectionFor(db: ClientDb, calls: readonly ProcedureCall[]): Map<string, Set<string> | null> {
   const selection = chainSelection(calls);
+  // Only a chain that writes can roll back, so a read-only chain (signatures) skips the walk over the client.
+  const writes = calls.some((c) => c.procedure.locations(c.input).outputs.length > 0);
   const partial = [...selection.values()].some((s) => s !== null);
-  if (partial) {
+  if (writes && partial) {
     for (const v of db.hierarchy()) {
       const wanted = selection.get(Buffer.from(v.vaultId).toString('hex'));
       if (!wanted) continue;
