@@ -76,7 +76,7 @@ async function timeOps(client: Client, c: Case, n: number, offset: number): Prom
 
 export async function benchZone(opts: BenchOptions): Promise<Row[] | { skipped: string }> {
   if (!existsSync(defaultWorkerPath())) return { skipped: 'the compiled zone worker is missing; run `npm run build` first' };
-  const rounds = opts.quick ? 3 : 9;
+  const rounds = opts.quick ? 3 : 15;
   const n = opts.quick ? 30 : 200;
   const starts: number[] = [];
   for (let r = 0; r < (opts.quick ? 2 : 5); r++) {
