@@ -256,5 +256,5 @@ export function isZoneHello(m: unknown): m is ZoneHello {
 }
 
 /** Test hooks the worker runs only when started with `STRONGHOLD_ZONE_TEST_HOOKS=1`. */
-export const TEST_HOOKS = ['segv', 'write-file', 'spawn', 'worker', 'hang', 'retain-next'] as const;
+export const TEST_HOOKS = ['segv', 'write-file', 'read-file', 'spawn', 'worker', 'hang', 'retain-next'] as const;
 export type TestHook = (typeof TEST_HOOKS)[number];

@@ -150,6 +150,10 @@ async function runHook(name: TestHook): Promise<{ threw: boolean; code: string |
       const { tmpdir } = await import('node:os');
       return attempt(() => writeFileSync(`${tmpdir()}/stronghold-zone-hook-${process.pid}`, 'x'));
     }
+    case 'read-file': {
+      const { readFileSync } = await import('node:fs');
+      return attempt(() => readFileSync('/etc/passwd'));
+    }
     case 'spawn': {
       const { spawnSync } = await import('node:child_process');
       return attempt(() => {

@@ -44,6 +44,10 @@ describe('zone permissions', () => {
     assert.deepEqual(await runner.testHook('write-file'), { threw: true, code: 'ERR_ACCESS_DENIED', permission: 'FileSystemWrite' });
   });
 
+  test('the zone cannot read files outside its code', { skip: !existsSync('/etc/passwd') && 'no /etc/passwd' }, async () => {
+    assert.deepEqual(await runner.testHook('read-file'), { threw: true, code: 'ERR_ACCESS_DENIED', permission: 'FileSystemRead' });
+  });
+
   test('the zone cannot start a process', async () => {
     const outcome = await runner.testHook('spawn');
     assert.equal(outcome.threw, true);
