@@ -24,8 +24,10 @@ const NODE_HKDF_MAX_INFO = 1024;
  * These two scratch buffers are reused so that signing allocates only the signature; the secret half
  * is zeroed before each call returns, so nothing secret outlives a call.
  */
-const scratchPublicKey = new Uint8Array(32);
-const scratchSecretKey = new Uint8Array(64);
+const scratchPublicKey = new Uint8Array(new ArrayBuffer(32));
+// Off the V8 heap (as every small secret buffer here): on-heap typed arrays are copied when native code
+// or .buffer first touches them, and the copy is never wiped.
+const scratchSecretKey = new Uint8Array(new ArrayBuffer(64));
 
 /**
  * A Buffer from node:crypto as a plain Uint8Array. When the Buffer is a slice of a larger (pooled)
@@ -33,7 +35,8 @@ const scratchSecretKey = new Uint8Array(64);
  */
 function own(buf: Buffer): Uint8Array {
   if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.length) return new Uint8Array(buf.buffer, 0, buf.length);
-  const copy = Uint8Array.from(buf);
+  const copy = new Uint8Array(new ArrayBuffer(buf.length));
+  copy.set(buf);
   wipe(buf);
   return copy;
 }
@@ -178,7 +181,7 @@ export const nativeProvider: CryptoProvider = Object.freeze({
   x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array | null {
     check.bytes(secretKey, 'secretKey', 32);
     check.bytes(publicKey, 'publicKey', 32);
-    const shared = new Uint8Array(32);
+    const shared = new Uint8Array(new ArrayBuffer(32));
     try {
       sodium.crypto_scalarmult(shared, secretKey, publicKey);
     } catch {

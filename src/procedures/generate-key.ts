@@ -37,7 +37,7 @@ export const GenerateKey: Procedure<GenerateKeyInput, void> = {
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
     const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
-    const key = new Uint8Array(32);
+    const key = new Uint8Array(new ArrayBuffer(32));
     try {
       do ctx.provider.randomFill(key);
       while (i.keyType === 'secp256k1' && !ctx.provider.secp256k1IsValidSecretKey(key));

@@ -34,8 +34,8 @@ function isZero(a: Uint8Array): boolean {
 
 /** out = (a + b) mod n for a, b < n, without branching on the secret sum. */
 function addModN(a: Uint8Array, b: Uint8Array, out: Uint8Array): void {
-  const sum = new Uint8Array(32);
-  const diff = new Uint8Array(32);
+  const sum = new Uint8Array(new ArrayBuffer(32));
+  const diff = new Uint8Array(new ArrayBuffer(32));
   let carry = 0;
   for (let i = 31; i >= 0; i--) {
     const s = a[i]! + b[i]! + carry;
@@ -70,7 +70,8 @@ export function deriveChild(provider: CryptoProvider, curve: Slip10Curve, key: U
   const sk = key.subarray(0, 32);
   const cc = key.subarray(32, 64);
   const hardened = index >= 0x8000_0000;
-  const data = new Uint8Array(37);
+  // Off the V8 heap: a small on-heap typed array is copied when its .buffer is read, leaving an unwiped copy.
+  const data = new Uint8Array(new ArrayBuffer(37));
   if (hardened) data.set(sk, 1);
   else data.set(provider.secp256k1PublicKey(sk, true), 0);
   new DataView(data.buffer).setUint32(33, index);
@@ -80,7 +81,7 @@ export function deriveChild(provider: CryptoProvider, curve: Slip10Curve, key: U
       const i = provider.hmac('sha512', cc, data);
       const il = i.subarray(0, 32);
       if (!geN(il)) {
-        const child = new Uint8Array(64);
+        const child = new Uint8Array(new ArrayBuffer(64));
         addModN(il, sk, child.subarray(0, 32));
         child.set(i.subarray(32), 32);
         if (!isZero(child.subarray(0, 32))) {
