@@ -71,7 +71,7 @@ export const FrostKeygen: Procedure<FrostKeygenInput, FrostGroup> = {
     }
     const shares = ids.map((id) => deal.secretShares[id]!.signingShare);
     try {
-      ids.forEach((id, k) => {
+      ids.forEach((_, k) => {
         const record = encodeShare({
           identifier: k + 1, threshold: i.threshold, participants: i.participants, signingShare: shares[k]!,
           recipient: i.recipients?.[k] ?? null, commitments: deal.public.commitments,

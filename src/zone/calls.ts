@@ -96,7 +96,7 @@ export function encodeCall(call: ProcedureCall, blobs: Uint8Array[]): Record<str
   return { type: call.procedure.type, ...(encodeValue(call.input, attach, 0) as Record<string, unknown>) };
 }
 
-function isLocationShape(v: Record<string, unknown>, keys: string[]): boolean {
+function isLocationShape(keys: string[]): boolean {
   return keys.length === 2 && keys.includes('vault') && (keys.includes('record') || keys.includes('counter'));
 }
 
@@ -138,7 +138,7 @@ export function decodeValue(v: unknown, blobs: readonly Uint8Array[], options: {
     }
     const out: Record<string, unknown> = {};
     for (const k of keys) out[k] = decodeValue(o[k], blobs, options, depth + 1);
-    return isLocationShape(out, keys) ? toLocation(out) : out;
+    return isLocationShape(keys) ? toLocation(out) : out;
   }
   return v;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { invalidArgument } from '../../errors.js';
 import { signWithParticipants } from '../../frost/coordinator.js';
 import { dealShares, DEFAULT_SHARE_VAULT } from '../../frost/dealer.js';
@@ -14,8 +14,9 @@ import { DEFAULT_NONCE_VAULT, participant, type JsonLocation } from '../../frost
 import { groupToJSON, parseGroup } from '../../frost/public.js';
 import { remote as connect, type RemoteStronghold } from '../../p2p/remote.js';
 import type { Stronghold } from '../../client/stronghold.js';
-import { optionalFlag, parseHexFlag, parseInteger, parseVaultRecord, positionals, requireFlag, type Values } from '../args.js';
+import { optionalFlag, parseInteger, parseVaultRecord, positionals, requireFlag, type Values } from '../args.js';
 import type { Command } from '../command.js';
+import { readFileFlag, readMessageFlags } from '../files.js';
 import { CliError, EXIT, hex, usage } from '../output.js';
 import { OPEN_FLAGS, OPEN_OPTIONS } from '../session.js';
 import { withIdentity } from './id.js';
@@ -45,25 +46,7 @@ async function withPeers<T>(sh: Stronghold, addrs: string[], values: Values, fn:
   }
 }
 
-async function readMessage(values: Values): Promise<Uint8Array> {
-  const hexValue = optionalFlag(values, 'message-hex');
-  const file = optionalFlag(values, 'message-file');
-  if ((hexValue === undefined) === (file === undefined)) throw usage('give exactly one of --message-hex HEX and --message-file F');
-  if (hexValue !== undefined) return parseHexFlag(hexValue, 'message-hex');
-  return readBounded(file!, MAX_MESSAGE_BYTES, 'message-file');
-}
 
-async function readBounded(file: string, max: number, flag: string): Promise<Uint8Array> {
-  try {
-    const buf = await readFile(file);
-    if (buf.length > max) throw usage(`--${flag} is larger than ${max} bytes`);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as { code?: string }).code ?? 'error';
-    throw new CliError(code === 'ENOENT' ? 'FileNotFound' : 'Io', `cannot read --${flag} ${file} (${code})`, code === 'ENOENT' ? EXIT.notFound : EXIT.other);
-  }
-}
 
 /** Creates `path` for writing; refuses an existing file. */
 async function claim(path: string): Promise<FileHandle> {
@@ -169,7 +152,7 @@ export const frostSign: Command = {
     const snapshot = requireFlag(args.values, 'snapshot');
     const addrs = participantsFlag(args.values);
     const clientPath = requireFlag(args.values, 'client');
-    const groupBytes = await readBounded(requireFlag(args.values, 'group'), MAX_GROUP_FILE_BYTES, 'group');
+    const groupBytes = await readFileFlag(requireFlag(args.values, 'group'), MAX_GROUP_FILE_BYTES, 'group');
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(groupBytes));
@@ -180,7 +163,7 @@ export const frostSign: Command = {
     const s = optionalFlag(args.values, 'share');
     const share: JsonLocation = s === undefined ? { vault: DEFAULT_SHARE_VAULT, record: hex(group.groupPublicKey) } : parseVaultRecord(s, 'share');
     const nonceVault = optionalFlag(args.values, 'nonce-vault') ?? DEFAULT_NONCE_VAULT;
-    const message = await readMessage(args.values);
+    const message = await readMessageFlags(args.values, MAX_MESSAGE_BYTES);
     const result = await withIdentity(ctx, snapshot, (sh) => withPeers(sh, addrs, args.values, (peers) =>
       signWithParticipants(group, peers.map((p, i) => participant(p.client(clientPath), { name: addrs[i]!, share, nonceVault })), message)));
     const signature = hex(result.signature);

@@ -6,13 +6,13 @@
  * server only answers for vaults its firewall lets the caller list.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { invalidArgument } from '../../errors.js';
 import { wipe } from '../../memory/guarded.js';
 import { remote as connect } from '../../p2p/remote.js';
-import { oneOf, optionalFlag, parseHexFlag, parseInteger, parseVaultRecord, positionals, requireFlag, type Values } from '../args.js';
+import { oneOf, optionalFlag, parseInteger, parseVaultRecord, positionals, requireFlag, type Values } from '../args.js';
 import type { Command, Context } from '../command.js';
-import { CliError, EXIT, hex, usage } from '../output.js';
+import { readFileFlag, readMessageFlags } from '../files.js';
+import { hex, usage } from '../output.js';
 import { readStdin } from '../password.js';
 import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 import { withIdentity } from './id.js';
@@ -34,21 +34,10 @@ const SUB_FLAGS: Record<Sub, readonly string[]> = {
 };
 const ALL_SUB_FLAGS = new Set(Object.values(SUB_FLAGS).flat());
 
-async function readBounded(file: string, max: number, flag: string): Promise<Uint8Array> {
-  try {
-    const buf = await readFile(file);
-    if (buf.length > max) throw usage(`--${flag} is larger than ${max} bytes`);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as { code?: string }).code ?? 'error';
-    throw new CliError(code === 'ENOENT' ? 'FileNotFound' : 'Io', `cannot read --${flag} ${file} (${code})`, code === 'ENOENT' ? EXIT.notFound : EXIT.other);
-  }
-}
 
 async function chainJSON(ctx: Context, file: string | undefined): Promise<Record<string, unknown>[]> {
   let bytes: Uint8Array;
-  if (file !== undefined) bytes = await readBounded(file, MAX_CHAIN_JSON_BYTES, 'file');
+  if (file !== undefined) bytes = await readFileFlag(file, MAX_CHAIN_JSON_BYTES, 'file');
   else if (ctx.input.stdin.isTTY === true) throw usage('no procedures given', 'pipe a JSON array on standard input, or pass --file F');
   else bytes = await readStdin(ctx.input, MAX_CHAIN_JSON_BYTES, 'the procedures');
   let json: unknown;
@@ -110,12 +99,7 @@ export const remote: Command = {
     const timeout = optionalFlag(args.values, 'timeout-ms');
     const chain = sub === 'run' ? await chainJSON(ctx, optionalFlag(args.values, 'file')) : null;
     let msg: Uint8Array | null = null;
-    if (sub === 'sign') {
-      const hexValue = optionalFlag(args.values, 'message-hex');
-      const file = optionalFlag(args.values, 'message-file');
-      if ((hexValue === undefined) === (file === undefined)) throw usage('give exactly one of --message-hex HEX and --message-file F');
-      msg = hexValue !== undefined ? parseHexFlag(hexValue, 'message-hex') : await readBounded(file!, MAX_MESSAGE_BYTES, 'message-file');
-    }
+    if (sub === 'sign') msg = await readMessageFlags(args.values, MAX_MESSAGE_BYTES);
     if (sub === 'pull') return pull(ctx, addr!, snapshot, clientPath, timeout);
     await withIdentity(ctx, snapshot, async (sh) => {
       const r = await connect(sh, addr!, timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) });

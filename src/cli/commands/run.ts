@@ -4,13 +4,13 @@
  * `--save` (without it the file is opened read-only and nothing is written).
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { invalidArgument } from '../../errors.js';
 import { wipe } from '../../memory/guarded.js';
 import { parseChain, resultToJSON } from '../../procedures/json.js';
 import { optionalFlag, positionals, requireFlag } from '../args.js';
 import type { Command } from '../command.js';
-import { CliError, EXIT, usage } from '../output.js';
+import { readFileFlag } from '../files.js';
+import { usage } from '../output.js';
 import { readStdin } from '../password.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 
@@ -18,17 +18,7 @@ import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js'
 export const MAX_CHAIN_JSON_BYTES = 16 * 1024 * 1024;
 
 async function chainBytes(ctx: Parameters<Command['run']>[0], file: string | undefined): Promise<Uint8Array> {
-  if (file !== undefined) {
-    try {
-      const buf = await readFile(file);
-      if (buf.length > MAX_CHAIN_JSON_BYTES) throw usage(`--file is larger than ${MAX_CHAIN_JSON_BYTES} bytes`);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      const code = (e as { code?: string }).code ?? 'error';
-      throw new CliError(code === 'ENOENT' ? 'FileNotFound' : 'Io', `cannot read --file ${file} (${code})`, code === 'ENOENT' ? EXIT.notFound : EXIT.other);
-    }
-  }
+  if (file !== undefined) return readFileFlag(file, MAX_CHAIN_JSON_BYTES, 'file');
   if (ctx.input.stdin.isTTY === true) throw usage('no procedures given', 'pipe a JSON array on standard input, or pass --file F');
   return readStdin(ctx.input, MAX_CHAIN_JSON_BYTES, 'the procedures');
 }

@@ -2,33 +2,19 @@
  * `stronghold sign`: signs a message with a stored key (Ed25519Sign or Secp256k1EcdsaSign). Changes nothing.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { Location } from '../../engine/location.js';
 import { ed25519Sign } from '../../procedures/ed25519-sign.js';
 import { secp256k1EcdsaSign } from '../../procedures/secp256k1-ecdsa-sign.js';
-import { oneOf, optionalFlag, parseHexFlag, parseVaultRecord, positionals, requireFlag } from '../args.js';
+import { oneOf, optionalFlag, parseVaultRecord, positionals, requireFlag } from '../args.js';
 import type { Command } from '../command.js';
-import { CliError, EXIT, hex, usage } from '../output.js';
+import { readMessageFlags } from '../files.js';
+import { hex } from '../output.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 
 const SIGN_TYPES = ['ed25519', 'secp256k1-keccak', 'secp256k1-sha256'] as const;
 
 /** Largest message file; our choice (signing is for messages and digests, not archives). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-
-async function message(hexValue: string | undefined, file: string | undefined): Promise<Uint8Array> {
-  if ((hexValue === undefined) === (file === undefined)) throw usage('give exactly one of --message-hex HEX and --message-file F');
-  if (hexValue !== undefined) return parseHexFlag(hexValue, 'message-hex');
-  try {
-    const buf = await readFile(file!);
-    if (buf.length > MAX_MESSAGE_BYTES) throw usage(`--message-file is larger than ${MAX_MESSAGE_BYTES} bytes`);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as { code?: string }).code ?? 'error';
-    throw new CliError(code === 'ENOENT' ? 'FileNotFound' : 'Io', `cannot read --message-file ${file} (${code})`, code === 'ENOENT' ? EXIT.notFound : EXIT.other);
-  }
-}
 
 export const sign: Command = {
   name: 'sign',
@@ -51,7 +37,7 @@ export const sign: Command = {
     const key = parseVaultRecord(requireFlag(args.values, 'key'), 'key');
     const t = optionalFlag(args.values, 'type');
     const type = t === undefined ? 'ed25519' : oneOf(t, SIGN_TYPES, 'type');
-    const msg = await message(optionalFlag(args.values, 'message-hex'), optionalFlag(args.values, 'message-file'));
+    const msg = await readMessageFlags(args.values, MAX_MESSAGE_BYTES);
     const privateKey = Location.generic(key.vault, key.record);
     const signature = await withSnapshot(ctx, path!, { write: false }, (sh) => {
       const client = clientOf(sh, clientPath);
