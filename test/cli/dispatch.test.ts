@@ -4,20 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../src/cli/dispatch.js';
+import { runInProcess } from './harness.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await main(argv, { stdout, stderr }, { env: {}, stdin: Readable.from([]), stderr });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const run = (argv: string[]) => runInProcess(argv);
 
 describe('help', () => {
   for (const c of COMMANDS) {

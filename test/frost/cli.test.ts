@@ -8,25 +8,15 @@ import { createPublicKey, verify } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { main } from '../../src/cli/dispatch.js';
+import { runInProcess } from '../cli/harness.js';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { peerIdOf, serve, type StrongholdServer } from '../../src/p2p/index.js';
 
 const PASSWORD = 'frost cli password';
 const MSG = Buffer.from('cli threshold message');
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await main(argv, { stdout, stderr }, { env: { STRONGHOLD_PASSWORD: PASSWORD }, stdin: Readable.from([]), stderr });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const run = (argv: string[]) => runInProcess(argv, { STRONGHOLD_PASSWORD: PASSWORD });
 
 /** A snapshot file holding only a p2p identity; returns its peer id. */
 async function identityFile(path: string): Promise<string> {

@@ -10,10 +10,9 @@ import { createPublicKey, verify } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { main } from '../../src/cli/dispatch.js';
+import { jsonBanner, runInProcess } from '../cli/harness.js';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { peerIdOf } from '../../src/p2p/identity.js';
 
@@ -35,30 +34,11 @@ async function startServe(snapshot: string, rules: string): Promise<{ child: Chi
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', snapshot, '--firewall', rules, '--json'], { cwd: ROOT, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.end();
   children.push(child);
-  const banner = await new Promise<{ addresses: string[] }>((resolve, reject) => {
-    let buf = '';
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout.on('data', (b: Buffer) => {
-      buf += b.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
-    });
-    child.on('close', (code) => reject(new Error(`serve exited ${code} before its banner: ${err}`)));
-  });
+  const banner = await jsonBanner<{ addresses: string[] }>(child);
   return { child, addr: banner.addresses[0]! };
 }
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await main(argv, { stdout, stderr }, { env: { STRONGHOLD_PASSWORD: PASSWORD }, stdin: Readable.from([]), stderr });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[]) => runInProcess(argv, { STRONGHOLD_PASSWORD: PASSWORD });
 
 /** A snapshot file (work factor 0) with client `wallet` when `client`; returns its peer id. */
 async function snapshotFile(path: string, client: boolean): Promise<string> {

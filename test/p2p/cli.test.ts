@@ -3,6 +3,7 @@
  * `id`, `remote ... sign|pubkey|ls|run`, and `relay` with a server reachable only through it. The CLI runs from
  * source (tsx), on loopback only.
  */
+import { jsonBanner } from '../cli/harness.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
@@ -36,19 +37,7 @@ async function run(args: string[], stdin = ''): Promise<{ code: number; stdout: 
 }
 
 /** The first stdout line of a long-running command (its --json banner). */
-function banner(child: ChildProcessWithoutNullStreams): Promise<{ peerId: string; addresses: string[] }> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout.on('data', (b: Buffer) => {
-      buf += b.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
-    });
-    child.on('close', (code) => reject(new Error(`exited ${code} before its banner: ${err}`)));
-  });
-}
+const banner = (child: ChildProcessWithoutNullStreams) => jsonBanner<{ peerId: string; addresses: string[] }>(child);
 
 const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
   child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.on('exit', (code) => resolve(code)));
