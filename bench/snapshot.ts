@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Stronghold } from '../src/client/stronghold.js';
 import { Location } from '../src/engine/location.js';
 import { scryptMaxmem } from '../src/snapshot/scrypt.js';
-import { formatTable, gc, rowOf, spread, timeMs, type BenchOptions, type Row } from './report.js';
+import { formatTable, gc, rowOf, settledMemory, spread, timeMs, type BenchOptions, type Row } from './report.js';
 
 const PASSWORD = 'benchmark password';
 const AREA = 'snapshot';
@@ -81,15 +81,12 @@ export async function benchSnapshot(opts: BenchOptions = { quick: false }): Prom
     if (!opts.quick) {
       // Memory of what an opened 100k file holds, against nothing opened.
       const path = join(dir, 'n100000.stronghold');
-      gc();
-      const before = process.memoryUsage();
+      const before = await settledMemory();
       const sh = await Stronghold.open(path, PASSWORD, { readOnly: true });
-      gc();
-      const after = process.memoryUsage();
-      const total = (m: NodeJS.MemoryUsage): number => m.heapUsed + m.external + m.arrayBuffers;
+      const after = await settledMemory();
       rows.push({
-        area: AREA, name: 'memory per record after load, 100,000 records', value: (total(after) - total(before)) / 100_000, unit: 'bytes', target: '< 1,024',
-        note: 'heap + external + array buffers of a Stronghold opened from the file, 32-byte secrets',
+        area: AREA, name: 'memory per record after load, 100,000 records', value: (after - before) / 100_000, unit: 'bytes', target: '< 1,024',
+        note: 'heap + external + array buffers of a Stronghold opened from the file (after GC settles), 32-byte secrets',
       });
       await sh.close();
       rows.push(...(await unlockRows(dir)));
