@@ -32,7 +32,6 @@ const FIXTURES = new URL('../../../shared/fixtures/iota-sdk/', import.meta.url);
 const DOCS = new URL('../../docs/', import.meta.url);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 const equal = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Reads a JSON corpus file; JSON targets keep their inputs as text. */
@@ -416,4 +415,3 @@ export function cleanupTargets(): void {
   cliDir = null;
 }
 
-export { hex as hexOf };
