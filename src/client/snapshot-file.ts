@@ -17,7 +17,7 @@ import { GuardedBuffer, wipe } from '../memory/guarded.js';
 import {
   AgeSession, createSnapshotSession, DEFAULT_WORK_FACTOR, MAX_READ_WORK_FACTOR, readSnapshot, type SnapshotProgress, writeSnapshot,
 } from '../snapshot/codec.js';
-import { acquireSnapshotLock, readSnapshotFile, writeFileAtomic, type SnapshotLock } from '../snapshot/file.js';
+import { acquireSnapshotLock, readSnapshotFile, removeStaleTemps, writeFileAtomic, type SnapshotLock } from '../snapshot/file.js';
 import { passwordKey, SNAPSHOT_KEY_BYTES, V2_DEFAULT_ROUNDS, V2_DEFAULT_SALT, v2PasswordKey } from '../snapshot/keys.js';
 import type { SnapshotState } from '../snapshot/state.js';
 
@@ -113,7 +113,10 @@ export class SnapshotFile {
       if (!(await stat(dirname(this.path)).then((st) => st.isDirectory(), () => false))) {
         throw new StrongholdError('SnapshotNotFound', `snapshot ${this.path} does not exist (no such folder)`, { path: this.path });
       }
-      if (!this.readOnly) this.#lock = await acquireSnapshotLock(this.path);
+      if (!this.readOnly) {
+        this.#lock = await acquireSnapshotLock(this.path);
+        await removeStaleTemps(this.path);
+      }
       let bytes: Uint8Array;
       try {
         bytes = await readSnapshotFile(this.path);

@@ -12,9 +12,9 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { StrongholdError } from '../errors.js';
 import { MAX_DECOMPRESSED_BYTES } from './codec.js';
 
@@ -69,6 +69,31 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   } catch (e) {
     throw io(dirname(path), 'fsync directory', e);
   }
+}
+
+/** Temporary files left older than this by a killed writer are removed. Our choice: no save takes a minute. */
+export const STALE_TEMP_MS = 60_000;
+
+/**
+ * Removes temporary files (`<path>.<12 hex>`) that a writer killed mid-save left behind. Call it only while
+ * holding the writer lock; files younger than `STALE_TEMP_MS` are left alone, in case a writer that does not
+ * take our lock (the Rust code) is saving right now. Returns how many were removed; never throws.
+ */
+export async function removeStaleTemps(path: string, now = Date.now()): Promise<number> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let removed = 0;
+  try {
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith(prefix) || !/^[0-9a-f]{12}$/.test(name.slice(prefix.length))) continue;
+      const full = join(dir, name);
+      const st = await stat(full).catch(() => null);
+      if (st?.isFile() && now - st.mtimeMs > STALE_TEMP_MS && (await unlink(full).then(() => true, () => false))) removed++;
+    }
+  } catch {
+    // An unreadable directory has no temporaries we could remove.
+  }
+  return removed;
 }
 
 /**

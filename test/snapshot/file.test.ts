@@ -3,10 +3,12 @@ import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
+import { Stronghold } from '../../src/client/stronghold.js';
 import { isStrongholdError } from '../../src/errors.js';
 import { readSnapshot } from '../../src/snapshot/codec.js';
-import { acquireSnapshotLock, readSnapshotFile, writeFileAtomic } from '../../src/snapshot/file.js';
+import { acquireSnapshotLock, readSnapshotFile, removeStaleTemps, writeFileAtomic } from '../../src/snapshot/file.js';
 import { passwordKey } from '../../src/snapshot/keys.js';
 import { CRASH_KEY, versionBytes, versionOf } from './crash-writer.js';
 import { FIXTURES, fixtureBytes, hexOf } from './fixtures.js';
@@ -157,5 +159,29 @@ describe('crash safety', () => {
   test(`SIGKILL at random moments, ${LANES * KILLS_PER_LANE} times: the file is always a whole written version`, async (t) => {
     const torn = await Promise.all(Array.from({ length: LANES }, (_, i) => lane(i)));
     t.diagnostic(`seed ${seed}; ${torn.reduce((a, b) => a + b, 0)} kills landed inside a write (temporary file left behind)`);
+  });
+});
+
+describe('temporary files of killed writers', () => {
+  test('removeStaleTemps removes old <path>.<12 hex> files only; opening for writing does it under the lock', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'temps-'));
+    try {
+      const path = join(dir, 'w.stronghold');
+      const old = new Date(Date.now() - 120_000);
+      for (const name of ['w.stronghold.0123456789ab', 'w.stronghold.ba9876543210']) {
+        await writeFile(join(dir, name), 'torn');
+        await utimes(join(dir, name), old, old);
+      }
+      await writeFile(join(dir, 'w.stronghold.fresh0000000'), 'not ours');
+      await writeFile(join(dir, 'w.stronghold.cafecafecafe'), 'a save in progress');
+      await writeFile(join(dir, 'other.0123456789ab'), 'another file');
+      await utimes(join(dir, 'other.0123456789ab'), old, old);
+      const sh = await Stronghold.open(path, 'pw', { create: true, workFactor: 0 });
+      await sh.close();
+      assert.deepEqual((await readdir(dir)).sort(), ['other.0123456789ab', 'w.stronghold.cafecafecafe', 'w.stronghold.fresh0000000']);
+      assert.equal(await removeStaleTemps(path, Date.now() + 120_000), 1, 'the young one goes once it is old');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
