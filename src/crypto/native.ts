@@ -8,7 +8,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, hash as nodeHash, hkdfSync, pbkdf2Sync } from 'node:crypto';
 import { sodium } from '../memory/sodium.js';
-import { wipe } from '../memory/guarded.js';
+import { secretBytes, wipe } from '../memory/guarded.js';
 import * as check from './checks.js';
 import { secp256k1AndKeccak } from './noble.js';
 import type { AeadCipher, AeadSealed, CryptoProvider, HashName } from './provider.js';
@@ -24,10 +24,8 @@ const NODE_HKDF_MAX_INFO = 1024;
  * These two scratch buffers are reused so that signing allocates only the signature; the secret half
  * is zeroed before each call returns, so nothing secret outlives a call.
  */
-const scratchPublicKey = new Uint8Array(new ArrayBuffer(32));
-// Off the V8 heap (as every small secret buffer here): on-heap typed arrays are copied when native code
-// or .buffer first touches them, and the copy is never wiped.
-const scratchSecretKey = new Uint8Array(new ArrayBuffer(64));
+const scratchPublicKey = secretBytes(32);
+const scratchSecretKey = secretBytes(64);
 
 /**
  * A Buffer from node:crypto as a plain Uint8Array. When the Buffer is a slice of a larger (pooled)
@@ -35,7 +33,7 @@ const scratchSecretKey = new Uint8Array(new ArrayBuffer(64));
  */
 function own(buf: Buffer): Uint8Array {
   if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.length) return new Uint8Array(buf.buffer, 0, buf.length);
-  const copy = new Uint8Array(new ArrayBuffer(buf.length));
+  const copy = secretBytes(buf.length);
   copy.set(buf);
   wipe(buf);
   return copy;
@@ -181,7 +179,7 @@ export const nativeProvider: CryptoProvider = Object.freeze({
   x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array | null {
     check.bytes(secretKey, 'secretKey', 32);
     check.bytes(publicKey, 'publicKey', 32);
-    const shared = new Uint8Array(new ArrayBuffer(32));
+    const shared = secretBytes(32);
     try {
       sodium.crypto_scalarmult(shared, secretKey, publicKey);
     } catch {

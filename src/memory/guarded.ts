@@ -15,6 +15,14 @@ export function wipe(...arrays: (Uint8Array | null | undefined)[]): void {
   for (const a of arrays) if (a && a.length > 0) sodium.sodium_memzero(a);
 }
 
+/**
+ * A plain buffer for a short-lived secret, kept off the V8 heap: V8 stores typed arrays of up to 64 bytes inside
+ * its heap and copies them when native code or `.buffer` first touches them, leaving a copy `wipe` cannot reach.
+ */
+export function secretBytes(length: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(length));
+}
+
 /** Upper bound on guarded buffers alive at once in one process, far below libsodium's hard limit. */
 export const MAX_GUARDED_BUFFERS = 4096;
 let liveBuffers = 0;

@@ -10,7 +10,6 @@
  */
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
-import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -51,11 +50,7 @@ export const AesKeyWrapDecrypt: Procedure<AesKeyWrapDecryptInput, void> = {
     const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [{ loc: i.decryptionKey, policy: ctx.policyOf(i.decryptionKey) }], request: i.policy });
     const key = ctx.use(TYPE, i.decryptionKey, (kek) => ctx.provider.aesKeyUnwrap(f.secretLength(kek, 'decryptionKey', TYPE, { length: 32 }), i.wrappedKey));
     if (key === null) throw invalidArgument('wrappedKey', 'a key wrapped under decryptionKey (the integrity check failed)', TYPE);
-    try {
-      ctx.write(i.output, key, policy);
-    } finally {
-      wipe(key);
-    }
+    f.store(ctx, i.output, key, policy);
   },
   outputToJSON: f.nullJSON,
 };

@@ -9,7 +9,7 @@
  */
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
-import { wipe } from '../memory/guarded.js';
+import { secretBytes, wipe } from '../memory/guarded.js';
 import { BIP39_LANGUAGES, bip39FromEntropy, bip39NormalizedFromEntropy, bip39Seed, passphraseBytes, type Bip39Language } from './bip39.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
@@ -44,7 +44,7 @@ export const BIP39Generate: Procedure<Bip39GenerateInput, Uint8Array> = {
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
     const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
-    const entropy = ctx.provider.randomFill(new Uint8Array(32));
+    const entropy = ctx.provider.randomFill(secretBytes(32));
     const passphrase = passphraseBytes(i.passphrase);
     const normalized = bip39NormalizedFromEntropy(ctx.provider, entropy, i.language);
     let seed: Uint8Array | undefined;

@@ -8,7 +8,6 @@
  * @module
  */
 import type { Location } from '../engine/location.js';
-import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -47,11 +46,7 @@ export const ConcatSecret: Procedure<ConcatSecretInput, void> = {
       out.set(b!, a!.length);
       return out;
     });
-    try {
-      ctx.write(i.output, joined, policy);
-    } finally {
-      wipe(joined);
-    }
+    f.store(ctx, i.output, joined, policy);
   },
   outputToJSON: f.nullJSON,
 };

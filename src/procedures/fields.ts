@@ -9,7 +9,8 @@ import { invalidArgument, isStrongholdError } from '../errors.js';
 import { Location, type Path } from '../engine/location.js';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 import { POLICY_PROCEDURES, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
+import type { Procedure, ProcedureCall, ProcedureContext, RecordPolicy } from './types.js';
+import { wipe } from '../memory/guarded.js';
 
 /** A Location, or the plain shapes of the JSON form. */
 export type LocationLike = Location | { vault: Path; record: Path } | { vault: Path; counter: number };
@@ -154,4 +155,13 @@ export function privateKey(provider: CryptoProvider, type: KeyType, secret: Uint
     throw invalidArgument(field, 'a record whose first 32 bytes are a valid secp256k1 scalar', procedure);
   }
   return key;
+}
+
+/** Stores `secret` at `loc` with `policy`, then wipes it (every procedure that writes ends this way). */
+export function store(ctx: ProcedureContext, loc: Location, secret: Uint8Array, policy: RecordPolicy): void {
+  try {
+    ctx.write(loc, secret, policy);
+  } finally {
+    wipe(secret);
+  }
 }

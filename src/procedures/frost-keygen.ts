@@ -76,11 +76,7 @@ export const FrostKeygen: Procedure<FrostKeygenInput, FrostGroup> = {
           identifier: k + 1, threshold: i.threshold, participants: i.participants, signingShare: shares[k]!,
           recipient: i.recipients?.[k] ?? null, commitments: deal.public.commitments,
         });
-        try {
-          ctx.write(i.outputs[k]!, record, SHARE_POLICY);
-        } finally {
-          wipe(record);
-        }
+        f.store(ctx, i.outputs[k]!, record, SHARE_POLICY);
       });
     } finally {
       wipe(...shares);

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Location } from '../engine/location.js';
-import { wipe } from '../memory/guarded.js';
+import { secretBytes, wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -37,7 +37,7 @@ export const GenerateKey: Procedure<GenerateKeyInput, void> = {
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
     const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
-    const key = new Uint8Array(new ArrayBuffer(32));
+    const key = secretBytes(32);
     try {
       do ctx.provider.randomFill(key);
       while (i.keyType === 'secp256k1' && !ctx.provider.secp256k1IsValidSecretKey(key));

@@ -8,7 +8,6 @@
  */
 import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
-import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -48,11 +47,7 @@ export const Hkdf: Procedure<HkdfInput, void> = {
   run(ctx, i) {
     const policy = derivePolicy(TYPE, i.okm, { exportable: false, inputs: [{ loc: i.ikm, policy: ctx.policyOf(i.ikm) }], request: i.policy });
     const okm = ctx.use(TYPE, i.ikm, (ikm) => ctx.provider.hkdf(i.hashType, ikm, i.salt, i.label, HASH_LENGTH[i.hashType]));
-    try {
-      ctx.write(i.okm, okm, policy);
-    } finally {
-      wipe(okm);
-    }
+    f.store(ctx, i.okm, okm, policy);
   },
   outputToJSON: f.nullJSON,
 };

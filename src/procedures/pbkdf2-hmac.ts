@@ -9,7 +9,6 @@
  */
 import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
-import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -49,11 +48,7 @@ export const Pbkdf2Hmac: Procedure<Pbkdf2HmacInput, void> = {
   run(ctx, i) {
     const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
     const key = ctx.provider.pbkdf2(i.hashType, i.password, i.salt, i.count, HASH_LENGTH[i.hashType]);
-    try {
-      ctx.write(i.output, key, policy);
-    } finally {
-      wipe(key);
-    }
+    f.store(ctx, i.output, key, policy);
   },
   outputToJSON: f.nullJSON,
 };

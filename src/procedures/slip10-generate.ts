@@ -7,7 +7,7 @@
  * @module
  */
 import type { Location } from '../engine/location.js';
-import { wipe } from '../memory/guarded.js';
+import { secretBytes } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -37,12 +37,8 @@ export const Slip10Generate: Procedure<Slip10GenerateInput, void> = {
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
     const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
-    const seed = ctx.provider.randomFill(new Uint8Array(i.sizeBytes));
-    try {
-      ctx.write(i.output, seed, policy);
-    } finally {
-      wipe(seed);
-    }
+    const seed = ctx.provider.randomFill(secretBytes(i.sizeBytes));
+    f.store(ctx, i.output, seed, policy);
   },
   outputToJSON: f.nullJSON,
 };

@@ -7,7 +7,7 @@
  * @module
  */
 import type { CryptoProvider } from '../crypto/provider.js';
-import { wipe } from '../memory/guarded.js';
+import { secretBytes, wipe } from '../memory/guarded.js';
 
 export type Slip10Curve = 'ed25519' | 'secp256k1';
 
@@ -34,8 +34,8 @@ function isZero(a: Uint8Array): boolean {
 
 /** out = (a + b) mod n for a, b < n, without branching on the secret sum. */
 function addModN(a: Uint8Array, b: Uint8Array, out: Uint8Array): void {
-  const sum = new Uint8Array(new ArrayBuffer(32));
-  const diff = new Uint8Array(new ArrayBuffer(32));
+  const sum = secretBytes(32);
+  const diff = secretBytes(32);
   let carry = 0;
   for (let i = 31; i >= 0; i--) {
     const s = a[i]! + b[i]! + carry;
@@ -70,8 +70,7 @@ export function deriveChild(provider: CryptoProvider, curve: Slip10Curve, key: U
   const sk = key.subarray(0, 32);
   const cc = key.subarray(32, 64);
   const hardened = index >= 0x8000_0000;
-  // Off the V8 heap: a small on-heap typed array is copied when its .buffer is read, leaving an unwiped copy.
-  const data = new Uint8Array(new ArrayBuffer(37));
+  const data = secretBytes(37);
   if (hardened) data.set(sk, 1);
   else data.set(provider.secp256k1PublicKey(sk, true), 0);
   new DataView(data.buffer).setUint32(33, index);
@@ -81,7 +80,7 @@ export function deriveChild(provider: CryptoProvider, curve: Slip10Curve, key: U
       const i = provider.hmac('sha512', cc, data);
       const il = i.subarray(0, 32);
       if (!geN(il)) {
-        const child = new Uint8Array(new ArrayBuffer(64));
+        const child = secretBytes(64);
         addModN(il, sk, child.subarray(0, 32));
         child.set(i.subarray(32), 32);
         if (!isZero(child.subarray(0, 32))) {

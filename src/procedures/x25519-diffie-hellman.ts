@@ -9,7 +9,6 @@
  */
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
-import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { derivePolicy, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -43,11 +42,7 @@ export const X25519DiffieHellman: Procedure<X25519DiffieHellmanInput, void> = {
     const policy = derivePolicy(TYPE, i.sharedKey, { exportable: false, inputs: [{ loc: i.privateKey, policy: ctx.policyOf(i.privateKey) }], request: i.policy });
     const shared = ctx.use(TYPE, i.privateKey, (secret) => ctx.provider.x25519(f.privateKey(ctx.provider, 'x25519', secret, 'privateKey', TYPE), i.publicKey));
     if (shared === null) throw invalidArgument('publicKey', 'a public key that is not of low order (the shared secret is all zero)', TYPE);
-    try {
-      ctx.write(i.sharedKey, shared, policy);
-    } finally {
-      wipe(shared);
-    }
+    f.store(ctx, i.sharedKey, shared, policy);
   },
   outputToJSON: f.nullJSON,
 };
