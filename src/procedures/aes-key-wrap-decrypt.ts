@@ -32,7 +32,7 @@ function build(i: { cipher?: unknown; decryptionKey: unknown; wrappedKey: unknow
     decryptionKey: f.location(i.decryptionKey, 'decryptionKey', TYPE),
     wrappedKey,
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

@@ -30,7 +30,7 @@ function build(i: { passphrase?: unknown; language?: unknown; output: unknown; p
     passphrase: typeof p === 'string' ? p : f.bytes(p, 'passphrase', TYPE),
     language: i.language === undefined ? 'english' : f.oneOf(i.language, BIP39_LANGUAGES, 'language', TYPE),
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

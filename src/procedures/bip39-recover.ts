@@ -37,7 +37,7 @@ function build(i: { mnemonic: unknown; passphrase?: unknown; language?: unknown;
     passphrase: text(i.passphrase ?? '', 'passphrase'),
     language: i.language === undefined ? detectLanguage(mnemonic) : f.oneOf(i.language, BIP39_LANGUAGES, 'language', TYPE),
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

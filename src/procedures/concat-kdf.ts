@@ -45,7 +45,7 @@ function build(i: Raw): ConcatKdfInput {
     pubInfo: f.optBytes(i.pubInfo, 'pubInfo', TYPE),
     privInfo: f.optBytes(i.privInfo, 'privInfo', TYPE),
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

@@ -26,7 +26,7 @@ function build(i: { locationA: unknown; locationB: unknown; output: unknown; pol
     locationA: f.location(i.locationA, 'locationA', TYPE),
     locationB: f.location(i.locationB, 'locationB', TYPE),
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

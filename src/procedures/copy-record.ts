@@ -24,7 +24,7 @@ function build(i: { source: unknown; target: unknown; policy?: unknown }): CopyR
   return {
     source: f.location(i.source, 'source', TYPE),
     target: f.location(i.target, 'target', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

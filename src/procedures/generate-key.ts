@@ -24,7 +24,7 @@ function build(i: { keyType: unknown; output: unknown; policy?: unknown }): Gene
   return {
     keyType: f.oneOf(i.keyType, f.KEY_TYPES, 'keyType', TYPE),
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

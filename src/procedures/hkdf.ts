@@ -30,7 +30,7 @@ function build(i: { hashType: unknown; salt?: unknown; label?: unknown; ikm: unk
     label: f.optBytes(i.label, 'label', TYPE),
     ikm: f.location(i.ikm, 'ikm', TYPE),
     okm: f.location(i.okm, 'okm', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

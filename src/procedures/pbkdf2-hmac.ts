@@ -31,7 +31,7 @@ function build(i: { hashType: unknown; password: unknown; salt: unknown; count: 
     salt: f.bytes(i.salt, 'salt', TYPE),
     count: f.int(i.count, 'count', TYPE, 1, 0x7fff_ffff),
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

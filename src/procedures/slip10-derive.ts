@@ -48,7 +48,7 @@ function build(i: { curve: unknown; chain: unknown; input: unknown; output: unkn
   }
   return {
     curve, chain, input: source(i.input), output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

@@ -24,7 +24,7 @@ function build(i: { sizeBytes?: unknown; output: unknown; policy?: unknown }): S
   return {
     sizeBytes: i.sizeBytes === undefined ? 64 : f.int(i.sizeBytes, 'sizeBytes', TYPE, 16, 64),
     output: f.location(i.output, 'output', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

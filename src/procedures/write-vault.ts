@@ -23,7 +23,7 @@ function build(i: { data: unknown; location: unknown; policy?: unknown }): Write
   return {
     data: f.bytes(i.data, 'data', TYPE, { max: f.MAX_SECRET_BYTES }),
     location: f.location(i.location, 'location', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

@@ -27,7 +27,7 @@ function build(i: { privateKey: unknown; publicKey: unknown; sharedKey: unknown;
     privateKey: f.location(i.privateKey, 'privateKey', TYPE),
     publicKey: f.bytes(i.publicKey, 'publicKey', TYPE, { length: 32 }),
     sharedKey: f.location(i.sharedKey, 'sharedKey', TYPE),
-    policy: i.policy === undefined ? undefined : f.policy(i.policy, TYPE),
+    policy: f.policy(i.policy, TYPE),
   };
 }
 

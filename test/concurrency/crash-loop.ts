@@ -15,19 +15,10 @@ import { Stronghold } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
 import { isStrongholdError } from '../../src/errors.js';
 import { CLIENT, readU32, SLOTS, slotValue, VERSION_KEY, WRITER_KEY } from './save-writer.js';
+import { rng } from '../rng.js';
 
 const CHILD = new URL('./save-writer.ts', import.meta.url).pathname;
 
-/** xorshift32; the seed goes into every failure message so a run can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 const hex = (b: Uint8Array | null): string => (b === null ? 'null' : Buffer.from(b).toString('hex'));
 

@@ -21,6 +21,7 @@ import { hmac } from '../../src/procedures/hmac.js';
 import { publicKey } from '../../src/procedures/public-key.js';
 import { revokeData } from '../../src/procedures/revoke-data.js';
 import { writeVault } from '../../src/procedures/write-vault.js';
+import { rng } from '../rng.js';
 
 const CLIENTS = 4;
 const VAULTS = 3;
@@ -33,15 +34,6 @@ const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const root = mkdtempSync(join(tmpdir(), 'stronghold-concurrency-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 const bytes = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (seed * 131 + i * 17 + 7) & 0xff);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
