@@ -8,12 +8,12 @@ import { bech32 } from '@scure/base';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac, createPublicKey, ECDH, verify } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES_DIR, IOTA_FIXTURES, type AddressCheck } from '../iota-sdk-fixtures.js';
-import { BIN, cli, errorCode, json, requireBuiltBin, ROOT, sha256File, type Run } from './helpers.js';
+import { BIN, cli, errorCode, json, requireBuiltBin, ROOT, run, sha256File, type Run } from './helpers.js';
 
 const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const SECP256K1_SPKI = Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex');
@@ -495,34 +495,40 @@ describe('the stronghold bin', { concurrency: 4 }, () => {
       assert.equal(json(await cli(['info', snap, '--json'])).workFactor, 19);
     });
 
-    test('npm pack, install the tarball into a temporary project, run its stronghold --help', { timeout: 120_000 }, async () => {
+    test('npm pack, install the tarball without the network, run its bin and import its exports', { timeout: 120_000 }, async () => {
       const packDir = tmp('pack');
       const project = tmp('project');
       await mkdir(packDir);
-      await mkdir(project);
-      const npm = (args: string[], cwd: string): Promise<Run> => new Promise((resolve, reject) => {
-        const child = spawn('npm', args, { cwd, env: { ...process.env, npm_config_loglevel: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on('data', (b: Buffer) => out.push(b));
-        child.stderr.on('data', (b: Buffer) => err.push(b));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), raw: Buffer.concat(out) }));
-      });
+      await mkdir(join(project, 'node_modules/.bin'), { recursive: true });
       // --ignore-scripts: pack the dist/ this run tests instead of rebuilding it underneath the other tests.
-      const pack = await npm(['pack', '--ignore-scripts', '--pack-destination', packDir], ROOT);
+      const pack = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT);
       assert.equal(pack.code, 0, pack.stderr);
-      const tgz = (await readdir(packDir)).find((n) => n.endsWith('.tgz'));
-      assert.ok(tgz, 'npm pack wrote a tarball');
-      await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'cli-install-check', version: '1.0.0', private: true }));
-      const install = await npm(['install', '--offline', '--no-audit', '--no-fund', join(packDir, tgz)], project);
-      assert.equal(install.code, 0, install.stderr);
+      const [{ filename }] = JSON.parse(pack.stdout) as { filename: string }[];
+      // What `npm install <tgz>` would do, minus the registry (a fresh machine's cache is empty): unpack the tarball
+      // as the package, link the dependencies this clone installed, link the bin the package declares.
+      const installed = join(project, 'node_modules/stronghold-ts');
+      await mkdir(installed);
+      const untar = await run('tar', ['-xzf', join(packDir, filename), '-C', installed, '--strip-components=1'], project);
+      assert.equal(untar.code, 0, untar.stderr);
+      const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
+      for (const name of await readdir(join(ROOT, 'node_modules'))) {
+        if (name.startsWith('.') || name === 'stronghold-ts') continue;
+        await symlink(join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
+      }
+      await symlink(join('..', 'stronghold-ts', manifest.bin.stronghold), join(project, 'node_modules/.bin/stronghold'));
+      await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'cli-install-check', version: '1.0.0', private: true, type: 'module' }));
       const bin = join(project, 'node_modules/.bin/stronghold');
       const r = await cli(['--help'], { bin, cwd: project });
       assertExit(r, 0);
       assert.match(r.stdout, /^EXIT STATUS/m);
       const v = await cli(['--version'], { bin, cwd: project });
-      assert.equal(v.stdout.trim(), JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version);
+      assert.equal(v.stdout.trim(), manifest.version);
+      // Every export the package declares resolves from the tarball, by its public name.
+      const entries = ['stronghold-ts', 'stronghold-ts/procedures', 'stronghold-ts/tauri', 'stronghold-ts/iota', 'stronghold-ts/p2p', 'stronghold-ts/frost'];
+      await writeFile(join(project, 'check.mjs'), `for (const e of ${JSON.stringify(entries)}) { const m = await import(e); if (Object.keys(m).length === 0) throw new Error(e + ' exports nothing'); }\nconsole.log('ok');\n`);
+      const imports = await run(process.execPath, ['check.mjs'], project);
+      assert.equal(imports.code, 0, imports.stderr);
+      assert.equal(imports.stdout.trim(), 'ok');
     });
   });
 });

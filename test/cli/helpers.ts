@@ -33,12 +33,13 @@ export interface RunOptions {
 
 /** Runs the bin with `args`; stdin is closed after `stdin` is written (or at once). */
 export function cli(args: string[], opts: RunOptions = {}): Promise<Run> {
+  return run(process.execPath, [opts.bin ?? BIN, ...args], opts.cwd ?? ROOT, { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env }, opts.stdin);
+}
+
+/** Runs any program to its end and collects what it printed. */
+export function run(program: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, stdin: string | Uint8Array = ''): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env },
-      cwd: opts.cwd ?? ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(program, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -48,7 +49,7 @@ export function cli(args: string[], opts: RunOptions = {}): Promise<Run> {
       const raw = Buffer.concat(out);
       resolve({ code: code ?? -1, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
     });
-    child.stdin.end(opts.stdin ?? '');
+    child.stdin.end(stdin);
   });
 }
 
