@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import sodium from 'sodium-native';
-import type { ProcedureRunner } from '../src/client/client.js';
+import type { ProcedureRunner } from '../src/exec/runner.js';
 import { Stronghold } from '../src/client/stronghold.js';
 import { Location } from '../src/engine/location.js';
 import { ed25519Sign } from '../src/procedures/ed25519-sign.js';

@@ -4,8 +4,8 @@
  */
 import { Stronghold } from '../src/client/stronghold.js';
 import { Location } from '../src/engine/location.js';
-import type { ClientDb } from '../src/engine/db.js';
 import { medianOf, type BenchOptions, type Row } from './report.js';
+import { peekIn } from '../test/engine-access.js';
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -17,12 +17,12 @@ export async function benchEngine(opts: BenchOptions): Promise<Row[]> {
   const secret = new Uint8Array(32).fill(0x5a);
   const locations = Array.from({ length: n }, (_, i) => Location.counter('bench', i));
 
-  let db!: ClientDb;
+  let id!: Uint8Array;
   let sh!: Stronghold;
   const writes = await medianOf(runs, () => {
     sh = Stronghold.create();
     const client = sh.createClient('bench');
-    db = sh.clientDb(client.id)!;
+    id = client.id;
     const t0 = performance.now();
     for (const loc of locations) client.writeSecret(loc, secret);
     return n / ((performance.now() - t0) / 1000);
@@ -31,7 +31,7 @@ export async function benchEngine(opts: BenchOptions): Promise<Row[]> {
   const uses = await medianOf(runs, () => {
     let sink = 0;
     const t0 = performance.now();
-    for (const loc of locations) sink += db.use(loc, (s) => s[0]!);
+    for (const loc of locations) sink += peekIn(sh, id, loc, (s) => s[0]!);
     const rate = n / ((performance.now() - t0) / 1000);
     if (sink !== n * 0x5a) throw new Error('use returned wrong bytes');
     return rate;

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import sodium from 'sodium-native';
-import { runChain } from '../src/client/chain.js';
+import { runChain } from '../src/exec/chain.js';
 import { nativeProvider } from '../src/crypto/native.js';
 import { ClientDb } from '../src/engine/db.js';
 import { Location } from '../src/engine/location.js';

@@ -1,6 +1,6 @@
 /**
  * The cost of the secure zone: the same procedures through `Stronghold.create()` (inline) and
- * `Stronghold.create({ zone: 'process' })`, measured pair by pair in the same run (an inline batch, then a
+ * `Stronghold.create(optionsFor('process'))`, measured pair by pair in the same run (an inline batch, then a
  * process batch, per round), so machine noise hits both sides alike. A chain is one zone request, and chains
  * from concurrent callers share one: ten signatures as a chain or as concurrent calls, against ten calls one
  * after the other, show what batching saves.
@@ -18,6 +18,7 @@ import { slip10Generate } from '../src/procedures/slip10-generate.js';
 import type { ProcedureCall } from '../src/procedures/types.js';
 import { defaultWorkerPath, ZoneRunner } from '../src/zone/host.js';
 import { rowOf, timeMs, type BenchOptions, type Row } from './report.js';
+import { optionsFor } from '../test/runners.js';
 
 const AREA = 'zone';
 const MSG = new Uint8Array(64).fill(0x2a);
@@ -85,7 +86,7 @@ export async function benchZone(opts: BenchOptions): Promise<Row[] | { skipped: 
     await runner.close();
   }
   const inline = Stronghold.create();
-  const zoned = Stronghold.create({ zone: 'process' });
+  const zoned = Stronghold.create(optionsFor('process'));
   const rows: Row[] = [rowOf({ area: AREA, name: 'zone start (process, key agreement, ready)', unit: 'ms', note: 'paid once, at the first request' }, starts)];
   try {
     const clients = { inline: await setUp(inline), process: await setUp(zoned) };

@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ProcedureRunner } from '../src/client/client.js';
+import type { ProcedureRunner } from '../src/exec/runner.js';
 import { Stronghold } from '../src/client/stronghold.js';
 import { Location } from '../src/engine/location.js';
 import { isStrongholdError } from '../src/errors.js';

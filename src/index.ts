@@ -15,7 +15,9 @@
  * @module
  */
 export { Stronghold, type OpenOptions, type Password, type StrongholdOptions } from './client/stronghold.js';
-export { Client, ClientStore, Vault, type ListedRecord, type ProcedureRunner } from './client/client.js';
+export { Client, ClientStore, Vault, type ListedRecord } from './client/client.js';
+export { inlineRunner, type ProcedureRunner } from './exec/runner.js';
+export { processZone, type ZoneOptions } from './zone/host.js';
 export { Location, type Path } from './engine/location.js';
 export { Store, type InsertOptions, type StoreKey } from './engine/store.js';
 export { isStrongholdError, StrongholdError, type ErrorCode, type ErrorDetails, type StrongholdErrorJSON } from './errors.js';

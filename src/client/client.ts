@@ -5,36 +5,25 @@
  * @module
  */
 import { assertBytes, describePath, toPathBytes } from '../assert.js';
-import type { CryptoProvider } from '../crypto/provider.js';
 import type { ClientDb, RecordInfo } from '../engine/db.js';
 import { vaultId } from '../engine/ids.js';
 import { Location, type Path } from '../engine/location.js';
 import type { InsertOptions, Store, StoreKey } from '../engine/store.js';
+import type { AccessRules } from '../engine/policy.js';
+import type { ProcedureRunner } from '../exec/runner.js';
 import type { ProcedureCall } from '../procedures/types.js';
-import { runChain } from './chain.js';
 
 /** Largest secret `writeSecret` accepts. Our choice: secrets are keys and seeds, not files. */
 export const MAX_SECRET_BYTES = 1024 * 1024;
 
-/**
- * Where procedure chains run: inline in this process (`runChain`), or elsewhere (the secure zone process)
- * as long as the effect on `db` is the same.
- */
-export interface ProcedureRunner {
-  run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]>;
-  /** Releases what the runner holds (a child process). */
-  close?(): Promise<void>;
-}
+/** `writeSecret` writes through the gate like WriteVault: bytes of kind unknown, exportable, any procedure. */
+const WRITE_SECRET: AccessRules = { procedure: 'writeSecret', internal: true, reads: {}, writes: { secret: { kind: 'unknown', exportable: true } } };
 
-/** Runs chains in this process with `provider`. */
-export function inlineRunner(provider: CryptoProvider): ProcedureRunner {
-  return { run: (db, calls) => runChain(db, provider, calls) };
-}
-
-/** What a Client needs from its Stronghold: the live db (or a typed error) and where chains run. */
+/** What a Client needs from its Stronghold: the live db (or a typed error), where chains run, randomness. */
 export interface ClientHost {
   dbFor(client: Client): ClientDb;
   readonly runner: ProcedureRunner;
+  random(n: number): Uint8Array;
 }
 
 /** A listed record: id as lowercase hex, hint bytes, secret length. */
@@ -90,7 +79,12 @@ export class Client {
   writeSecret(location: Location, secret: Uint8Array): void {
     const loc = Location.from(location);
     assertBytes(secret, { field: 'secret', max: MAX_SECRET_BYTES });
-    this.#db.write(loc, secret);
+    const tx = this.#db.transaction((n) => this.#host.random(n));
+    try {
+      tx.step(WRITE_SECRET).write('secret', loc, secret);
+    } finally {
+      tx.release();
+    }
   }
 
   /** Marks the record revoked; it is unusable at once and removed by the next garbage collection. */

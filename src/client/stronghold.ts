@@ -16,7 +16,10 @@ import type { Path } from '../engine/location.js';
 import { Store } from '../engine/store.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import type { SnapshotState } from '../snapshot/state.js';
-import { Client, inlineRunner, type ClientHost, type ProcedureRunner } from './client.js';
+import type { Location } from '../engine/location.js';
+import type { AccessRules } from '../engine/policy.js';
+import { checkProvider, checkRunner, inlineRunner, type ProcedureRunner } from '../exec/runner.js';
+import { Client, type ClientHost } from './client.js';
 import { SnapshotFile, type FileOptions, type Password } from './snapshot-file.js';
 
 export type { Password } from './snapshot-file.js';
@@ -24,29 +27,15 @@ export type { Password } from './snapshot-file.js';
 const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
 
 export interface StrongholdOptions {
-  /** The crypto provider procedures use; `nativeProvider` by default. */
+  /** The crypto provider procedures use: `nativeProvider` (the default) or `nobleProvider`. */
   provider?: CryptoProvider;
   /** Clock for store expiry, in milliseconds since the epoch. */
   now?: () => number;
-  /** Where procedures run; inline in this process by default. Takes precedence over `zone`. */
-  runner?: ProcedureRunner;
   /**
-   * `'process'` runs every procedure in the secure zone, a separate process under Node's permission model
-   * (SECURITY.md), always with the native provider; `'inline'` (the default) runs them in this process.
+   * Where procedures run: inline in this process by default, or `processZone()` for the secure zone, a separate
+   * process under Node's permission model (SECURITY.md). Only runners this package makes are accepted.
    */
-  zone?: 'inline' | 'process';
-}
-
-/** The zone runner, loaded on first use so that the client layer does not depend on the zone statically. */
-function processRunner(): ProcedureRunner {
-  let runner: Promise<ProcedureRunner> | null = null;
-  const get = (): Promise<ProcedureRunner> => (runner ??= import('../zone/host.js').then((m) => new m.ZoneRunner()));
-  return {
-    run: async (db, calls) => (await get()).run(db, calls),
-    close: async () => {
-      if (runner) await (await runner).close?.();
-    },
-  };
+  runner?: ProcedureRunner;
 }
 
 export interface OpenOptions extends StrongholdOptions, FileOptions {}
@@ -57,6 +46,9 @@ export interface ClientInventory {
   vaults: { id: string; records: { id: string; hint: Uint8Array; length: number }[]; revoked: number }[];
   storeKeys: Uint8Array[];
 }
+
+/** Set by Stronghold's static block: the one way below the API to a client's engine. */
+let engineOf: (sh: Stronghold, id: Uint8Array) => ClientDb | undefined;
 
 export class Stronghold {
   readonly provider: CryptoProvider;
@@ -77,14 +69,14 @@ export class Stronghold {
   readonly #host: ClientHost;
 
   constructor(options: StrongholdOptions = {}) {
-    this.provider = options.provider ?? nativeProvider;
-    if (options.zone !== undefined && options.zone !== 'inline' && options.zone !== 'process') throw invalidArgument('zone', "'inline' or 'process'");
-    this.runner = options.runner ?? (options.zone === 'process' ? processRunner() : inlineRunner(this.provider));
+    this.provider = checkProvider(options.provider ?? nativeProvider);
+    this.runner = options.runner === undefined ? inlineRunner(this.provider) : checkRunner(options.runner);
     this.#now = options.now ?? Date.now;
     this.store = new Store(this.#now);
     this.#host = {
       runner: this.runner,
       dbFor: (client) => this.#dbFor(client),
+      random: (n) => this.provider.randomFill(new Uint8Array(n)),
     };
   }
 
@@ -302,18 +294,6 @@ export class Stronghold {
     return out;
   }
 
-  /**
-   * Connects to a Stronghold served over libp2p (`stronghold serve`), with this Stronghold's persistent peer
-   * identity. The handle offers the same procedure, write, list and store methods as a local client.
-   * The p2p stack is loaded only when this is called.
-   * @example const r = await sh.remote('/ip4/127.0.0.1/tcp/4001/p2p/12D3Koo...'); await r.client('wallet').execute(json)
-   */
-  async remote(addr: string, init?: import('../p2p/remote.js').RemoteInit): Promise<import('../p2p/remote.js').RemoteStronghold> {
-    this.#assertUnlocked();
-    const { remote } = await import('../p2p/remote.js');
-    return remote(this, addr, init);
-  }
-
   /** Makes a client unreachable; its state stays in memory and is saved with the snapshot. */
   unloadClient(path: Path): void {
     const client = this.getClient(path);
@@ -331,12 +311,6 @@ export class Stronghold {
     this.#dbs.delete(hex);
     this.#loaded.delete(hex);
     this.#dirty = true;
-  }
-
-  /** The engine state of one client by id, for layers below the API (snapshot, sync). @internal */
-  clientDb(id: Uint8Array): ClientDb | undefined {
-    this.#assertUnlocked();
-    return this.#dbs.get(hexOf(id));
   }
 
   /** The persisted form of every client. Vault keys come out in clear: the snapshot file wipes them. */
@@ -370,5 +344,68 @@ export class Stronghold {
     this.#clearClients();
     this.store.clear();
     this.#locked = true;
+  }
+
+  static {
+    engineOf = (sh, id) => {
+      sh.#assertUnlocked();
+      return sh.#dbs.get(hexOf(id));
+    };
+  }
+}
+
+
+type Selection = ReadonlyMap<string, ReadonlySet<string> | null>;
+type ClientState = SnapshotState['clients'][number];
+
+/** What sync sees of a client: what the engine lets a peer have, and a merge that takes only what a peer may give. */
+export interface SyncEndpoint {
+  /** Vault id (hex) → record id (hex) → blob id (hex) of the exportable live records of `selection`. */
+  hierarchy(selection: Selection): Map<string, Map<string, string>>;
+  /** Those records, sealed, with their vault keys in clear (the merge or the caller wipes them). */
+  export(selection: Selection): ClientState;
+  /** The vault ids (hex) the client has. */
+  vaults(): string[];
+  /** Vault id (hex) → record id (hex) → blob id (hex) of every record, to compare with a source. */
+  records(): Map<string, Map<string, string>>;
+  /** Merges records another client exported; `fromPeer` when they come from another party. */
+  merge(state: ClientState, options: { replace: boolean; fromPeer: boolean }): number;
+}
+
+/** @internal The sync endpoint of client `id`, or undefined if there is no such client. */
+export function syncEndpoint(sh: Stronghold, id: Uint8Array): SyncEndpoint | undefined {
+  const db = engineOf(sh, id);
+  if (!db) return undefined;
+  return {
+    hierarchy: (selection) => db.peerHierarchy(selection),
+    export: (selection) => db.exportForPeer(selection),
+    vaults: () => db.hierarchy().map((v) => hexOf(v.vaultId)),
+    records: () => new Map(db.hierarchy().map((v) => [hexOf(v.vaultId), new Map(v.records.map((r) => [hexOf(r.id), hexOf(r.blobId)]))])),
+    merge: (state, options) => db.mergeSubset(state, options),
+  };
+}
+
+/**
+ * @internal Uses the record at `loc` of client `id` under `rules` (an internal use such as the p2p identity,
+ * which the rules' kinds confine to its own record kind), storing `create()` there first if there is none.
+ */
+export function useInternal<T>(sh: Stronghold, id: Uint8Array, rules: AccessRules, loc: Location, create: () => Uint8Array, fn: (secret: Uint8Array) => T): T {
+  const db = engineOf(sh, id);
+  if (!db) throw new StrongholdError('ClientNotFound', 'the client vanished', { client: hexOf(id) });
+  const tx = db.transaction((n) => sh.provider.randomFill(new Uint8Array(n)));
+  try {
+    const [read] = Object.keys(rules.reads);
+    const [write] = Object.keys(rules.writes);
+    if (!db.recordExists(loc)) {
+      const fresh = create();
+      try {
+        tx.step(rules).write(write!, loc, fresh);
+      } finally {
+        fresh.fill(0);
+      }
+    }
+    return tx.step(rules).use(read!, loc, fn);
+  } finally {
+    tx.release();
   }
 }

@@ -8,8 +8,10 @@
 import { StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import type { ClientState, RecordState, VaultState } from '../snapshot/state.js';
+import { Transaction } from './gate.js';
 import { enginePool, KEY_LENGTH, KeyStore } from './keystore.js';
 import type { Location } from './location.js';
+import { decodeHint } from './policy.js';
 import {
   BOX_OVERHEAD, decodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction, openInto,
   SEALED_TRANSACTION_LENGTH, seal, StoredRecord, TRANSACTION_LENGTH, type RecordMeta,
@@ -113,11 +115,12 @@ export class ClientDb {
   }
 
   /**
-   * Creates or updates the record at `loc` with a copy of `secret` (the caller wipes its own copy).
-   * An update rotates the BlobId and, unless a `hint` is given, keeps the hint, as Rust does. The hint
-   * carries the record's usage policy, so a write that sets a policy always passes one.
+   * Creates or updates the record at `loc` with a copy of `secret` (the caller wipes its own copy); an update
+   * rotates the BlobId. The hint carries the record's kind and policy, so every write passes the one the gate
+   * derived (Rust keeps the old hint on update; here the old kind must never stick to new bytes).
+   * @internal Only the gate writes: use `transaction`.
    */
-  write(loc: Location, secret: Uint8Array, hint?: Uint8Array): void {
+  write(loc: Location, secret: Uint8Array, hint: Uint8Array): void {
     const vid = loc.vaultKey;
     const rid = loc.recordKey;
     const existing = this.#vaults.get(vid)?.records.get(rid);
@@ -132,8 +135,7 @@ export class ClientDb {
       vault = { id: loc.vaultId.slice(), records: new Map() };
       this.#vaults.set(vid, vault);
     }
-    const recordHint = hint ?? existing?.hint ?? null;
-    vault.records.set(rid, this.keystore.withKey(loc.vaultId, (key) => StoredRecord.seal(key, loc.recordId, recordHint, secret))!);
+    vault.records.set(rid, this.keystore.withKey(loc.vaultId, (key) => StoredRecord.seal(key, loc.recordId, hint, secret))!);
     this.#changes++;
   }
 
@@ -163,10 +165,18 @@ export class ClientDb {
   }
 
   /**
-   * The use gate: opens the record into guarded memory, runs `fn` on it, then wipes it. `fn` may be async;
-   * the memory stays open until its promise settles. The view is valid only inside `fn`.
+   * A chain's access to this client through the use gate; `random` fills the hints' padding.
+   * Call `release` when the chain ends, `rollback` first if it failed.
    */
-  use<T>(loc: Location, fn: (secret: Uint8Array) => T): T {
+  transaction(random: (n: number) => Uint8Array): Transaction {
+    return new Transaction(this, (loc, fn) => this.#open(loc, fn), random);
+  }
+
+  /**
+   * Opens the record into guarded memory, runs `fn` on it, then wipes it. `fn` may be async; the memory stays
+   * open until its promise settles. The view is valid only inside `fn`. Private: only the gate calls it.
+   */
+  #open<T>(loc: Location, fn: (secret: Uint8Array) => T): T {
     const entry = this.#entry(loc);
     const plainLength = entry.blob.length - BOX_OVERHEAD;
     if (plainLength < entry.length) throw corrupt(loc);
@@ -181,13 +191,6 @@ export class ClientDb {
     });
   }
 
-  /** Opens several records at once (for two-input procedures). */
-  useMany<T>(locs: Location[], fn: (secrets: Uint8Array[]) => T): T {
-    const open = (i: number, acc: Uint8Array[]): T =>
-      i === locs.length ? fn(acc) : this.use(locs[i]!, (s) => open(i + 1, [...acc, s]));
-    return open(0, []);
-  }
-
   /** Every vault's records as (id, blob id, revoked): what sync compares. BlobIds change on every update. */
   hierarchy(): { vaultId: Uint8Array; records: { id: Uint8Array; blobId: Uint8Array; revoked: boolean }[] }[] {
     return [...this.#vaults.values()].map((v) => ({
@@ -197,11 +200,35 @@ export class ClientDb {
   }
 
   /**
+   * What a peer may have of a selection: its live records whose policy is exportable, sealed, with their vault
+   * keys (the caller wipes them). The engine decides this, from each record's authenticated hint.
+   */
+  exportForPeer(selection: ReadonlyMap<string, ReadonlySet<string> | null>): ClientState {
+    return this.exportSubset(selection, (r) => r.revoke === null && decodeHint(r.hint).policy.exportable);
+  }
+
+  /** Vault id (hex) → record id (hex) → blob id (hex) of what `exportForPeer` would give for `selection`. */
+  peerHierarchy(selection: ReadonlyMap<string, ReadonlySet<string> | null>): Map<string, Map<string, string>> {
+    const out = new Map<string, Map<string, string>>();
+    for (const [vid, wanted] of selection) {
+      const vault = this.#vaults.get(vid);
+      if (!vault) continue;
+      const records = new Map<string, string>();
+      for (const r of vault.records.values()) {
+        if (r.revoke !== null || (wanted !== null && !wanted.has(hexOf(r.id))) || !decodeHint(r.hint).policy.exportable) continue;
+        records.set(hexOf(r.id), hexOf(r.blobId));
+      }
+      out.set(vid, records);
+    }
+    return out;
+  }
+
+  /**
    * The sealed records of a selection with their vault keys, in the persisted form (store left empty).
    * `selection` maps a VaultId (hex) to the RecordIds (hex) wanted, or null for all; absent ones are skipped.
    * Vault keys come out in clear: the caller wipes them.
    */
-  exportSubset(selection: ReadonlyMap<string, ReadonlySet<string> | null>): ClientState {
+  exportSubset(selection: ReadonlyMap<string, ReadonlySet<string> | null>, keep: (r: StoredRecord) => boolean = () => true): ClientState {
     const full = { entries: [], scanFreq: null, createdAt: { secs: 0n, nanos: 0 }, lastScanAt: null };
     const state: ClientState = { id: this.id.slice(), keystore: [], vaults: [], store: full };
     for (const [vid, wanted] of selection) {
@@ -210,7 +237,7 @@ export class ClientDb {
       const key = new Uint8Array(KEY_LENGTH);
       this.keystore.withKey(vault.id, (k) => key.set(k));
       const records = [...vault.records.values()]
-        .filter((r) => wanted === null || wanted.has(hexOf(r.id)))
+        .filter((r) => (wanted === null || wanted.has(hexOf(r.id))) && keep(r))
         .map((r) => ({ id: r.id.slice(), data: r.data.slice(), revoke: r.revoke?.slice() ?? null, blob: r.blob.slice() }));
       state.keystore.push({ vaultId: vault.id.slice(), key: Uint8Array.from(key) });
       state.vaults.push({ id: vault.id.slice(), key, records });
@@ -222,10 +249,14 @@ export class ClientDb {
    * Merges records exported by `exportSubset` (from this or another client): each is authenticated under
    * its source vault key, then re-sealed under this client's key for that vault (created if missing),
    * keeping its id, BlobId and hint. An existing record is replaced only when `replace` is true.
-   * Source keys are wiped. Returns how many records were written.
-   * @throws StrongholdError `CorruptPayload` if a record does not authenticate (nothing is merged then)
+   * Source keys are wiped. Returns how many records were written. `fromPeer`: the records come from another
+   * party, which may claim any hint under keys it chose, so only exportable records of kinds a caller could write
+   * anyway are taken (never a non-exportable one, a FROST share or nonce, or an identity: those are single-use or
+   * bound to this Stronghold, and bytes a peer knows must not pass for them).
+   * @throws StrongholdError `CorruptPayload` if a record does not authenticate or (from a peer) is not one a peer
+   *   may send (nothing is merged then)
    */
-  mergeSubset(state: ClientState, options: { replace: boolean }): number {
+  mergeSubset(state: ClientState, options: { replace: boolean; fromPeer?: boolean }): number {
     try {
       // First authenticate everything, so a bad record merges nothing; secrets are opened in guarded memory only.
       const plan: { vault: VaultState; rec: RecordState; meta: RecordMeta }[] = [];
@@ -238,6 +269,7 @@ export class ClientDb {
           const ok = meta !== null && r.blob.length - BOX_OVERHEAD >= meta.length &&
             enginePool.with(r.blob.length - BOX_OVERHEAD, (work) => openInto(v.key, meta.blobId, r.blob, work.subarray(0, r.blob.length - BOX_OVERHEAD)));
           if (!ok) throw corruptState('a merged record does not authenticate under its vault key');
+          if (options.fromPeer && !peerMayProvide(meta.hint)) throw corruptState('a peer sent a record that is not exportable or of a kind no peer may provide');
           plan.push({ vault: v, rec: r, meta });
         }
       }
@@ -343,6 +375,13 @@ export class ClientDb {
     this.#vaults.clear();
     this.store.clear();
   }
+}
+
+const PEER_KINDS_REFUSED = new Set(['frost-share', 'frost-nonce', 'p2p-identity', 'invalid']);
+
+function peerMayProvide(hint: Uint8Array): boolean {
+  const { kind, policy } = decodeHint(hint);
+  return policy.exportable && !PEER_KINDS_REFUSED.has(kind);
 }
 
 function corrupt(loc: Location): StrongholdError {

@@ -19,13 +19,12 @@
  * delete them, so a firewall should not grant a coordinator `store.write`.
  * @module
  */
-import type { ProcedureRunner } from '../client/client.js';
-import { inlineRunner } from '../client/client.js';
+import { checkRunner, inlineRunner, trustRunner, type ProcedureRunner } from '../exec/runner.js';
 import { Stronghold, type OpenOptions, type Password } from '../client/stronghold.js';
 import { nativeProvider } from '../crypto/native.js';
 import type { ClientDb } from '../engine/db.js';
 import type { Location } from '../engine/location.js';
-import { invalidArgument, StrongholdError } from '../errors.js';
+import { StrongholdError } from '../errors.js';
 import type { FrostSignInput } from '../procedures/frost-sign.js';
 import type { ProcedureCall } from '../procedures/types.js';
 
@@ -55,7 +54,8 @@ export class DurableFrostRunner implements ProcedureRunner {
   crashPoints: CrashPoints = {};
 
   constructor(inner: ProcedureRunner) {
-    this.#inner = inner;
+    this.#inner = checkRunner(inner);
+    trustRunner(this);
   }
 
   /** Binds the Stronghold whose snapshot is saved. Until then (and for in-memory Strongholds) nothing is saved. */
@@ -105,12 +105,11 @@ export class DurableFrostRunner implements ProcedureRunner {
 
 /**
  * Opens a snapshot whose FROST steps are durable before they return (see the module doc). Use it for every
- * Stronghold that holds shares, also the one a p2p server serves. To run procedures in the secure zone, pass the
- * zone's runner as `runner`: it is wrapped (`sh.runner` is the `DurableFrostRunner`).
+ * Stronghold that holds shares, also the one a p2p server serves. To run procedures in the secure zone, pass
+ * `runner: processZone()`: it is wrapped (`sh.runner` is the `DurableFrostRunner`).
  * @example const sh = await openFrostStronghold('alice.stronghold', password, { create: true })
  */
 export async function openFrostStronghold(path: string, password: Password, options: OpenOptions = {}): Promise<Stronghold> {
-  if (options.zone === 'process' && !options.runner) throw invalidArgument('zone', "'inline', or a runner (the zone's) passed as `runner`");
   const runner = new DurableFrostRunner(options.runner ?? inlineRunner(options.provider ?? nativeProvider));
   const sh = await Stronghold.open(path, password, { ...options, runner });
   runner.attach(sh);

@@ -32,4 +32,4 @@ export { peerIdentity, peerIdOf } from './identity.js';
 export { relay, waitForCircuitAddress, circuitAddresses, type RelayInit, type RelayNode } from './relay.js';
 export { remote, RemoteClient, RemoteStore, RemoteStronghold, type LocationLike, type RemoteInit } from './remote.js';
 export { serve, type ServeInit, type StrongholdServer } from './server.js';
-export { localSource, syncClients, syncInto, syncSnapshots, type SyncOptions, type SyncResult, type SyncSource } from './sync.js';
+export { syncClients, syncSnapshots, type SyncOptions, type SyncResult } from './sync.js';

@@ -13,7 +13,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { assertBytes, parseHex, toHex, toPathBytes } from '../assert.js';
 import type { ListedRecord } from '../client/client.js';
-import type { Stronghold } from '../client/stronghold.js';
+import { syncEndpoint, type Stronghold } from '../client/stronghold.js';
 import { clientId } from '../engine/ids.js';
 import type { Location, Path } from '../engine/location.js';
 import type { InsertOptions, StoreKey } from '../engine/store.js';
@@ -299,7 +299,7 @@ export class RemoteClient {
     if (!local) throw new StrongholdError('InvalidArgument', '"local" expected a Stronghold to pull into', { field: 'local', expected: 'a Stronghold' });
     const bytes = toPathBytes(into, 'into');
     if (!local.hasClient(bytes)) local.createClient(bytes);
-    return syncInto(local.clientDb(clientId(bytes))!, this.syncSource(), options);
+    return syncInto(syncEndpoint(local, clientId(bytes))!, this.syncSource(), { ...options, fromPeer: true });
   }
 
   async #export(selection: Selection): Promise<ClientState> {

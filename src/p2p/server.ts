@@ -14,7 +14,7 @@ import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { describePath, toHex } from '../assert.js';
 import type { Client } from '../client/client.js';
-import type { Stronghold } from '../client/stronghold.js';
+import { syncEndpoint, type Stronghold, type SyncEndpoint } from '../client/stronghold.js';
 import { isStrongholdError, StrongholdError, type StrongholdErrorJSON } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { resultToJSON } from '../procedures/json.js';
@@ -27,7 +27,7 @@ import { peerIdentity } from './identity.js';
 import { decodeFrame, errorFrame, okFrame, parseRequest, protocolError, requestId, type Request } from './messages.js';
 import { createNode } from './node.js';
 import { readFrames, writeFrame } from './frames.js';
-import { agree, exportableHierarchy, exportableSubset, wipeState } from './sync.js';
+import { agree, wipeState } from './sync.js';
 
 export interface ServeInit {
   /** Multiaddrs to listen on; default `/ip4/127.0.0.1/tcp/0`. Add `<relay multiaddr>/p2p-circuit` to be reachable through a relay. */
@@ -153,18 +153,18 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
       case 'storeKeys':
         return { result: { keys: client.store.keys().map(toHex) } };
       case 'syncHierarchy': {
-        const db = sh.clientDb(client.id)!;
-        const offered = firewall.filterVaults(peer, req.client, 'sync', db.hierarchy().map((v) => toHex(v.vaultId)));
-        const h = exportableHierarchy(db, new Map(offered.map((v) => [v, null])));
+        const endpoint = syncEndpoint(sh, client.id)!;
+        const offered = firewall.filterVaults(peer, req.client, 'sync', endpoint.vaults());
+        const h = endpoint.hierarchy(new Map(offered.map((v) => [v, null])));
         return { result: { vaults: [...h].map(([id, records]) => ({ id, records: [...records] })) } };
       }
       case 'syncExport':
-        return exportFor(sh.clientDb(client.id)!, req);
+        return exportFor(syncEndpoint(sh, client.id)!, req);
     }
   }
 
-  async function exportFor(db: NonNullable<ReturnType<Stronghold['clientDb']>>, req: Request & { type: 'syncExport' }): Promise<Reply> {
-    const state = exportableSubset(db, req.selection);
+  async function exportFor(endpoint: SyncEndpoint, req: Request & { type: 'syncExport' }): Promise<Reply> {
+    const state = endpoint.export(req.selection);
     const secret = Uint8Array.from(randomBytes(32));
     let shared: Uint8Array | null = null;
     try {

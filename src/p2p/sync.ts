@@ -7,25 +7,24 @@
  * 4. Rename vaults as asked, then merge: each record is authenticated under its source vault key and re-sealed
  *    under the target's, keeping its id, BlobId and hint (so its usage policy).
  *
- * A source is anything that answers `hierarchy` and `export`: a local client (`localSource`), or a remote one
+ * A source is anything that answers `hierarchy` and `export`: a local client (its engine's sync endpoint), or a remote one
  * (remote.ts, where the export travels age-encrypted under an ephemeral X25519 agreement on top of Noise).
  * Two local clients, two snapshots and two peers all go through `syncInto`.
  *
- * Revoked and non-exportable records are never offered by a source: a non-exportable secret never leaves its client.
+ * Revoked and non-exportable records are never offered by a source: the engine leaves them out of what a peer
+ * may have, so a non-exportable secret never leaves its client. What comes from a peer is merged only if it is
+ * exportable and of a kind a peer may provide (never a FROST share or nonce, or an identity).
  * Records keep the RecordId derived from their source vault path, as in Rust; after a rename they are listed
  * in the new vault but a Location built from the new vault path does not name them.
  * @module
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { toPathBytes } from '../assert.js';
-import type { Stronghold } from '../client/stronghold.js';
-import type { ClientDb } from '../engine/db.js';
+import { syncEndpoint, type Stronghold, type SyncEndpoint } from '../client/stronghold.js';
 import { clientId, vaultId } from '../engine/ids.js';
 import type { Path } from '../engine/location.js';
-import { decodeDataTransaction, openInto, TRANSACTION_LENGTH } from '../engine/record.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
-import { decodePolicy } from '../procedures/policy.js';
 import type { ClientState } from '../snapshot/state.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
@@ -60,46 +59,6 @@ export interface SyncResult {
 }
 
 /**
- * The exportable, live part of `selection` in `db`, as `exportSubset` gives it. Revoked records and records
- * whose policy is non-exportable are dropped here, after authenticating their data transaction.
- */
-export function exportableSubset(db: ClientDb, selection: Selection): ClientState {
-  const state = db.exportSubset(selection);
-  const tx = new Uint8Array(TRANSACTION_LENGTH);
-  for (const v of state.vaults) {
-    v.records = v.records.filter((r) => {
-      if (r.revoke !== null || !openInto(v.key, r.id, r.data, tx)) return false;
-      const meta = decodeDataTransaction(r.id, tx);
-      return meta !== null && decodePolicy(meta.hint).exportable;
-    });
-  }
-  wipe(tx);
-  return state;
-}
-
-/** The hierarchy `exportableSubset` would offer for `selection`. Wipes the vault keys it exported. */
-export function exportableHierarchy(db: ClientDb, selection: Selection): Hierarchy {
-  const state = exportableSubset(db, selection);
-  try {
-    const out: Hierarchy = new Map();
-    const tx = new Uint8Array(TRANSACTION_LENGTH);
-    for (const v of state.vaults) {
-      const records = new Map<string, string>();
-      for (const r of v.records) {
-        if (!openInto(v.key, r.id, r.data, tx)) continue;
-        const meta = decodeDataTransaction(r.id, tx);
-        if (meta) records.set(hex(r.id), hex(meta.blobId));
-      }
-      out.set(hex(v.id), records);
-    }
-    wipe(tx);
-    return out;
-  } finally {
-    wipeState(state);
-  }
-}
-
-/**
  * X25519(secret, peer public key) for a sync export; a malformed or low-order key (an all-zero result) is a
  * ProtocolError, since a peer sent it.
  */
@@ -121,12 +80,11 @@ export function wipeState(state: ClientState): void {
   for (const v of state.vaults) wipe(v.key);
 }
 
-/** A local client as a sync source. */
-export function localSource(db: ClientDb): SyncSource {
-  const all = (): Selection => new Map(db.hierarchy().map((v) => [hex(v.vaultId), null]));
+/** A local client as a sync source: what its engine lets a peer have. */
+function localSource(endpoint: SyncEndpoint): SyncSource {
   return {
-    hierarchy: async () => exportableHierarchy(db, all()),
-    export: async (selection) => exportableSubset(db, selection),
+    hierarchy: async () => endpoint.hierarchy(new Map(endpoint.vaults().map((v) => [v, null]))),
+    export: async (selection) => endpoint.export(selection),
   };
 }
 
@@ -142,13 +100,13 @@ function renames(rename: SyncOptions['rename']): Map<string, Uint8Array> {
  * @throws StrongholdError `InvalidArgument` (options), `CorruptPayload` (a record that does not authenticate:
  *   nothing of that batch is merged), and whatever the source throws (`PermissionDenied`, `Timeout`, ...)
  */
-export async function syncInto(target: ClientDb, source: SyncSource, options: SyncOptions = {}): Promise<SyncResult> {
+export async function syncInto(target: SyncEndpoint, source: SyncSource, options: SyncOptions & { fromPeer: boolean }): Promise<SyncResult> {
   const policy = options.policy ?? 'keep';
   if (policy !== 'keep' && policy !== 'replace') throw invalidArgument('policy', '"keep" or "replace"');
   const selected = options.vaults === undefined ? null : new Set(options.vaults.map((v) => hex(vaultId(toPathBytes(v, 'vaults')))));
   const rename = renames(options.rename);
   const theirs = await source.hierarchy();
-  const ours = new Map(target.hierarchy().map((v) => [hex(v.vaultId), new Map(v.records.map((r) => [hex(r.id), hex(r.blobId)]))]));
+  const ours = target.records();
 
   const wanted: Selection = new Map();
   let kept = 0;
@@ -181,13 +139,13 @@ export async function syncInto(target: ClientDb, source: SyncSource, options: Sy
     wipeState(state);
     throw e;
   }
-  const merged = target.mergeSubset(state, { replace: policy === 'replace' });
+  const merged = target.merge(state, { replace: policy === 'replace', fromPeer: options.fromPeer });
   return { merged, kept };
 }
 
-function dbOf(sh: Stronghold, path: Path, field: string): ClientDb {
+function endpointOf(sh: Stronghold, path: Path, field: string): SyncEndpoint {
   const bytes = toPathBytes(path, field);
-  const db = sh.clientDb(clientId(bytes));
+  const db = syncEndpoint(sh, clientId(bytes));
   if (!db) throw new StrongholdError('ClientNotFound', `there is no client '${String(path)}'`, { client: String(path) });
   return db;
 }
@@ -197,7 +155,7 @@ function dbOf(sh: Stronghold, path: Path, field: string): ClientDb {
  * The target client must exist. Save the target Stronghold to keep the result.
  */
 export async function syncClients(target: Stronghold, to: Path, source: Stronghold, from: Path, options: SyncOptions = {}): Promise<SyncResult> {
-  return syncInto(dbOf(target, to, 'to'), localSource(dbOf(source, from, 'from')), options);
+  return syncInto(endpointOf(target, to, 'to'), localSource(endpointOf(source, from, 'from')), { ...options, fromPeer: false });
 }
 
 /**
@@ -210,12 +168,12 @@ export async function syncSnapshots(target: Stronghold, source: Stronghold, opti
   let missingClients = 0;
   for (const { id } of source.listClients()) {
     const bytes = Uint8Array.from(Buffer.from(id, 'hex'));
-    const to = target.clientDb(bytes);
+    const to = syncEndpoint(target, bytes);
     if (!to) {
       missingClients++;
       continue;
     }
-    const r = await syncInto(to, localSource(source.clientDb(bytes)!), options);
+    const r = await syncInto(to, localSource(syncEndpoint(source, bytes)!), { ...options, fromPeer: false });
     merged += r.merged;
     kept += r.kept;
   }

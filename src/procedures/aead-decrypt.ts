@@ -12,6 +12,7 @@ import { toHex } from '../assert.js';
 import { invalidArgument } from '../errors.js';
 import { AEAD_CIPHERS, AEAD_NONCE_LENGTH, type AeadCipherName } from './aead-encrypt.js';
 import * as f from './fields.js';
+import { SYMMETRIC } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AeadDecrypt';
@@ -39,6 +40,8 @@ function build(i: { cipher: unknown; key: unknown; nonce: unknown; ciphertext: u
 
 export const AeadDecrypt: Procedure<AeadDecryptInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { key: SYMMETRIC }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['cipher', 'key', 'nonce', 'ciphertext', 'tag', 'associatedData'], TYPE);
     return build({
@@ -48,7 +51,7 @@ export const AeadDecrypt: Procedure<AeadDecryptInput, Uint8Array> = {
   },
   locations: (i) => ({ inputs: [i.key], outputs: [], vaults: [] }),
   run(ctx, i) {
-    const plaintext = ctx.use(TYPE, i.key, (key) =>
+    const plaintext = ctx.use('key', i.key, (key) =>
       ctx.provider.aeadDecrypt(i.cipher, f.secretLength(key, 'key', TYPE, { length: 32 }), i.nonce, i.ciphertext, i.tag, i.associatedData));
     if (plaintext === null) throw invalidArgument('tag', 'a tag that authenticates the ciphertext, nonce and associated data under the key', TYPE);
     return plaintext;

@@ -10,6 +10,7 @@
 import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
+import { SYMMETRIC } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AeadEncrypt';
@@ -39,6 +40,8 @@ function build(i: { cipher: unknown; key: unknown; nonce: unknown; plaintext: un
 
 export const AeadEncrypt: Procedure<AeadEncryptInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { key: SYMMETRIC }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['cipher', 'key', 'nonce', 'plaintext', 'associatedData'], TYPE);
     return build({
@@ -48,7 +51,7 @@ export const AeadEncrypt: Procedure<AeadEncryptInput, Uint8Array> = {
   },
   locations: (i) => ({ inputs: [i.key], outputs: [], vaults: [] }),
   run(ctx, i) {
-    const { tag, ciphertext } = ctx.use(TYPE, i.key, (key) =>
+    const { tag, ciphertext } = ctx.use('key', i.key, (key) =>
       ctx.provider.aeadEncrypt(i.cipher, f.secretLength(key, 'key', TYPE, { length: 32 }), i.nonce, i.plaintext, i.associatedData));
     const out = new Uint8Array(tag.length + ciphertext.length);
     out.set(tag, 0);

@@ -11,7 +11,7 @@
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { SYMMETRIC, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AesKeyWrapDecrypt';
@@ -38,6 +38,8 @@ function build(i: { cipher?: unknown; decryptionKey: unknown; wrappedKey: unknow
 
 export const AesKeyWrapDecrypt: Procedure<AesKeyWrapDecryptInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { decryptionKey: SYMMETRIC }, writes: { output: { kind: 'symmetric', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['cipher', 'decryptionKey', 'wrappedKey', 'output', 'policy'], TYPE);
     return build({
@@ -47,10 +49,9 @@ export const AesKeyWrapDecrypt: Procedure<AesKeyWrapDecryptInput, void> = {
   },
   locations: (i) => ({ inputs: [i.decryptionKey], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [{ loc: i.decryptionKey, policy: ctx.policyOf(i.decryptionKey) }], request: i.policy });
-    const key = ctx.use(TYPE, i.decryptionKey, (kek) => ctx.provider.aesKeyUnwrap(f.secretLength(kek, 'decryptionKey', TYPE, { length: 32 }), i.wrappedKey));
+    const key = ctx.use('decryptionKey', i.decryptionKey, (kek) => ctx.provider.aesKeyUnwrap(f.secretLength(kek, 'decryptionKey', TYPE, { length: 32 }), i.wrappedKey));
     if (key === null) throw invalidArgument('wrappedKey', 'a key wrapped under decryptionKey (the integrity check failed)', TYPE);
-    f.store(ctx, i.output, key, policy);
+    f.store(ctx, 'output', i.output, key, i.policy);
   },
   outputToJSON: f.nullJSON,
 };

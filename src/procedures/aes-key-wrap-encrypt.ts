@@ -4,8 +4,8 @@
  *
  * Reads: `encryptionKey` (the KEK, exactly 32 bytes) and `wrapKey` (the key being wrapped: a multiple of
  * 8 bytes, at least 16). Stores: nothing. Returns: the wrapped key (its length + 8).
- * Policy: this exports `wrapKey`, so it must be exportable (PolicyViolation otherwise, checked before
- * anything is opened): that closes Rust's "write a known KEK, wrap any record under it" exfiltration.
+ * Policy: this exports `wrapKey`, so it must be exportable (the engine refuses otherwise, before anything
+ * is opened): that closes Rust's "write a known KEK, wrap any record under it" exfiltration.
  * Using a non-exportable KEK is fine.
  * @module
  */
@@ -13,7 +13,7 @@ import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import * as f from './fields.js';
-import { describePolicy, policyViolation } from './policy.js';
+import { MOVABLE, SYMMETRIC } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AesKeyWrapEncrypt';
@@ -34,15 +34,15 @@ function build(i: { cipher?: unknown; encryptionKey: unknown; wrapKey: unknown }
 
 export const AesKeyWrapEncrypt: Procedure<AesKeyWrapEncryptInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { encryptionKey: SYMMETRIC, wrapKey: MOVABLE }, releases: ['wrapKey'], writes: {} },
   parse(json) {
     f.onlyFields(json, ['cipher', 'encryptionKey', 'wrapKey'], TYPE);
     return build({ cipher: f.required(json, 'cipher', TYPE), encryptionKey: json.encryptionKey, wrapKey: json.wrapKey });
   },
   locations: (i) => ({ inputs: [i.encryptionKey, i.wrapKey], outputs: [], vaults: [] }),
   run(ctx, i) {
-    const wrapped = ctx.policyOf(i.wrapKey);
-    if (!wrapped.exportable) throw policyViolation(TYPE, i.wrapKey, describePolicy(wrapped), 'the key to wrap is not exportable');
-    return ctx.useMany(TYPE, [i.encryptionKey, i.wrapKey], ([kek, key]) => {
+    return ctx.useMany([['encryptionKey', i.encryptionKey], ['wrapKey', i.wrapKey]], ([kek, key]) => {
       f.secretLength(kek!, 'encryptionKey', TYPE, { length: 32 });
       if (key!.length < 16 || key!.length % 8 !== 0) throw invalidArgument('wrapKey', `a record of 16 or more bytes, a multiple of 8, got ${key!.length}`, TYPE);
       return ctx.provider.aesKeyWrap(kek!, key!);

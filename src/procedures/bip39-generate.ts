@@ -12,7 +12,7 @@ import { invalidArgument } from '../errors.js';
 import { secretBytes, wipe } from '../memory/guarded.js';
 import { BIP39_LANGUAGES, bip39FromEntropy, bip39NormalizedFromEntropy, bip39Seed, passphraseBytes, type Bip39Language } from './bip39.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'BIP39Generate';
@@ -36,6 +36,8 @@ function build(i: { passphrase?: unknown; language?: unknown; output: unknown; p
 
 export const BIP39Generate: Procedure<Bip39GenerateInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'seed', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['passphrase', 'language', 'output', 'policy'], TYPE);
     if (json.passphrase !== undefined && typeof json.passphrase !== 'string') throw invalidArgument('passphrase', 'a string', TYPE);
@@ -43,14 +45,13 @@ export const BIP39Generate: Procedure<Bip39GenerateInput, Uint8Array> = {
   },
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
     const entropy = ctx.provider.randomFill(secretBytes(32));
     const passphrase = passphraseBytes(i.passphrase);
     const normalized = bip39NormalizedFromEntropy(ctx.provider, entropy, i.language);
     let seed: Uint8Array | undefined;
     try {
       seed = bip39Seed(ctx.provider, normalized, passphrase);
-      ctx.write(i.output, seed, policy);
+      ctx.write('output', i.output, seed, i.policy);
       return bip39FromEntropy(ctx.provider, entropy, i.language);
     } finally {
       wipe(entropy, passphrase, normalized, seed);

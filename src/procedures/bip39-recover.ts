@@ -12,7 +12,7 @@ import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { BIP39_LANGUAGES, bip39Seed, detectLanguage, normalizeMnemonic, passphraseBytes, type Bip39Language } from './bip39.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'BIP39Recover';
@@ -43,6 +43,8 @@ function build(i: { mnemonic: unknown; passphrase?: unknown; language?: unknown;
 
 export const BIP39Recover: Procedure<Bip39RecoverInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'seed', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['mnemonic', 'passphrase', 'language', 'output', 'policy'], TYPE);
     for (const k of ['mnemonic', 'passphrase'] as const) {
@@ -52,13 +54,12 @@ export const BIP39Recover: Procedure<Bip39RecoverInput, void> = {
   },
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
     const normalized = normalizeMnemonic(ctx.provider, i.mnemonic, i.language, TYPE);
     const passphrase = passphraseBytes(i.passphrase);
     let seed: Uint8Array | undefined;
     try {
       seed = bip39Seed(ctx.provider, normalized, passphrase);
-      ctx.write(i.output, seed, policy);
+      ctx.write('output', i.output, seed, i.policy);
     } finally {
       wipe(normalized, passphrase, seed);
     }

@@ -13,7 +13,7 @@ import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { SYMMETRIC, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'ConcatKdf';
@@ -68,6 +68,8 @@ function roundInput(counter: number, z: Uint8Array, i: ConcatKdfInput): Uint8Arr
 
 export const ConcatKdf: Procedure<ConcatKdfInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { sharedSecret: SYMMETRIC }, writes: { output: { kind: 'derived', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['hashType', 'algorithmId', 'sharedSecret', 'keyLen', 'apu', 'apv', 'pubInfo', 'privInfo', 'output', 'policy'], TYPE);
     return build({
@@ -78,11 +80,10 @@ export const ConcatKdf: Procedure<ConcatKdfInput, void> = {
   },
   locations: (i) => ({ inputs: [i.sharedSecret], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [{ loc: i.sharedSecret, policy: ctx.policyOf(i.sharedSecret) }], request: i.policy });
     const hashLen = HASH_LENGTH[i.hashType];
     const key = new Uint8Array(Math.ceil(i.keyLen / hashLen) * hashLen);
     try {
-      ctx.use(TYPE, i.sharedSecret, (z) => {
+      ctx.use('sharedSecret', i.sharedSecret, (z) => {
         for (let round = 1; (round - 1) * hashLen < i.keyLen; round++) {
           const input = roundInput(round, z, i);
           const digest = ctx.provider.sha2(i.hashType, input);
@@ -90,7 +91,7 @@ export const ConcatKdf: Procedure<ConcatKdfInput, void> = {
           wipe(input, digest);
         }
       });
-      ctx.write(i.output, key.subarray(0, i.keyLen), policy);
+      ctx.write('output', i.output, key.subarray(0, i.keyLen), i.policy);
     } finally {
       wipe(key);
     }

@@ -9,7 +9,7 @@
  */
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { CONCATENABLE, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'ConcatSecret';
@@ -32,21 +32,21 @@ function build(i: { locationA: unknown; locationB: unknown; output: unknown; pol
 
 export const ConcatSecret: Procedure<ConcatSecretInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { locationA: CONCATENABLE, locationB: CONCATENABLE }, writes: { output: { kind: 'derived', exportable: true } } },
   parse(json) {
     f.onlyFields(json, ['locationA', 'locationB', 'output', 'policy'], TYPE);
     return build({ locationA: json.locationA, locationB: json.locationB, output: json.output, policy: json.policy });
   },
   locations: (i) => ({ inputs: [i.locationA, i.locationB], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const inputs = [i.locationA, i.locationB].map((loc) => ({ loc, policy: ctx.policyOf(loc) }));
-    const policy = derivePolicy(TYPE, i.output, { exportable: true, inputs, request: i.policy });
-    const joined = ctx.useMany(TYPE, [i.locationA, i.locationB], ([a, b]) => {
+    const joined = ctx.useMany([['locationA', i.locationA], ['locationB', i.locationB]], ([a, b]) => {
       const out = new Uint8Array(a!.length + b!.length);
       out.set(a!, 0);
       out.set(b!, a!.length);
       return out;
     });
-    f.store(ctx, i.output, joined, policy);
+    f.store(ctx, 'output', i.output, joined, i.policy);
   },
   outputToJSON: f.nullJSON,
 };

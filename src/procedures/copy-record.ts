@@ -9,7 +9,7 @@
  */
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { MOVABLE, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'CopyRecord';
@@ -30,16 +30,15 @@ function build(i: { source: unknown; target: unknown; policy?: unknown }): CopyR
 
 export const CopyRecord: Procedure<CopyRecordInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { source: MOVABLE }, writes: { target: { kind: 'source', exportable: true } } },
   parse(json) {
     f.onlyFields(json, ['source', 'target', 'policy'], TYPE);
     return build({ source: json.source, target: json.target, policy: json.policy });
   },
   locations: (i) => ({ inputs: [i.source], outputs: [i.target], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.target, {
-      exportable: true, inputs: [{ loc: i.source, policy: ctx.policyOf(i.source) }], inheritAllowed: true, request: i.policy,
-    });
-    ctx.use(TYPE, i.source, (secret) => ctx.write(i.target, secret, policy));
+    ctx.use('source', i.source, (secret) => ctx.write('target', i.target, secret, i.policy));
   },
   outputToJSON: f.nullJSON,
 };

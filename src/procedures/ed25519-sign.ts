@@ -13,6 +13,7 @@
 import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
+import { ED25519_KEY } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Ed25519Sign';
@@ -41,6 +42,8 @@ function build(i: { privateKey: unknown; msg: unknown }): Ed25519SignInput {
 
 export const Ed25519Sign: Procedure<Ed25519SignInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { privateKey: ED25519_KEY }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['privateKey', 'msg'], TYPE);
     return build({ privateKey: json.privateKey, msg: f.hex(json, 'msg', TYPE) });
@@ -48,7 +51,7 @@ export const Ed25519Sign: Procedure<Ed25519SignInput, Uint8Array> = {
   locations: (i) => ({ inputs: [i.privateKey], outputs: [], vaults: [] }),
   run(ctx, i) {
     const version = ctx.versionOf(i.privateKey);
-    return ctx.use(TYPE, i.privateKey, (secret) => {
+    return ctx.use('privateKey', i.privateKey, (secret) => {
       const seed = f.privateKey(ctx.provider, 'ed25519', secret, 'privateKey', TYPE);
       return ctx.provider.ed25519Sign(seed, i.msg, cachedPublicKey(`${ctx.provider.name}:${version}`, () => ctx.provider.ed25519PublicKey(seed)));
     });

@@ -8,8 +8,8 @@ import { assertBoolean, assertBytes, assertInt, assertOneOf, assertString, parse
 import { invalidArgument, isStrongholdError } from '../errors.js';
 import { Location, type Path } from '../engine/location.js';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
-import { POLICY_PROCEDURES, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall, ProcedureContext, RecordPolicy } from './types.js';
+import { POLICY_BITS, type PolicyRequest } from './policy.js';
+import type { Procedure, ProcedureCall, ProcedureContext } from './types.js';
 import { wipe } from '../memory/guarded.js';
 
 /** A Location, or the plain shapes of the JSON form. */
@@ -120,7 +120,7 @@ export function policy(value: unknown, procedure: string): PolicyRequest | undef
   if (v.exportable !== undefined) out.exportable = bool(v.exportable, 'policy.exportable', procedure);
   if (v.allowed !== undefined) {
     if (!Array.isArray(v.allowed)) throw invalidArgument('policy.allowed', 'an array of procedure names', procedure);
-    out.allowed = v.allowed.map((n: unknown, i) => oneOf(n, POLICY_PROCEDURES, `policy.allowed[${i}]`, procedure));
+    out.allowed = v.allowed.map((n: unknown, i) => oneOf(n, POLICY_BITS, `policy.allowed[${i}]`, procedure));
   }
   return out;
 }
@@ -133,8 +133,26 @@ export function secretLength(secret: Uint8Array, field: string, procedure: strin
   return secret;
 }
 
+/** Calls made by `call`: the only ones a chain runs, so no caller-made object reaches a procedure's `run`. */
+const made = new WeakSet<object>();
+
+/** A procedure call, frozen with its input (so nothing is changed between validation and the run). */
 export function call<I, O>(procedure: Procedure<I, O>, input: I): ProcedureCall<I, O> {
-  return Object.freeze({ procedure, input });
+  const c = Object.freeze({ procedure, input: deepFreeze(input) });
+  made.add(c);
+  return c;
+}
+
+/** True for a call that `call` made. */
+export function isCall(value: unknown): value is ProcedureCall {
+  return typeof value === 'object' && value !== null && made.has(value);
+}
+
+/** Freezes plain objects and arrays all the way down; byte arrays cannot be frozen, and their lengths are fixed. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
 }
 
 /** `outputToJSON` for procedures that return nothing. */
@@ -157,10 +175,10 @@ export function privateKey(provider: CryptoProvider, type: KeyType, secret: Uint
   return key;
 }
 
-/** Stores `secret` at `loc` with `policy`, then wipes it (every procedure that writes ends this way). */
-export function store(ctx: ProcedureContext, loc: Location, secret: Uint8Array, policy: RecordPolicy): void {
+/** Stores `secret` at `loc` as the declared write `access`, then wipes it (every procedure that writes ends this way). */
+export function store(ctx: ProcedureContext, access: string, loc: Location, secret: Uint8Array, request?: PolicyRequest): void {
   try {
-    ctx.write(loc, secret, policy);
+    ctx.write(access, loc, secret, request);
   } finally {
     wipe(secret);
   }

@@ -15,12 +15,9 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { commitmentToJSON, decodeShare, encodeNonces, frostRng, idOf, locationJSON, type FrostCommitment } from './frost-records.js';
-import type { Procedure, ProcedureCall, RecordPolicy } from './types.js';
+import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostCommit';
-
-/** Nonce records: never exportable, opened only by FrostSign (which destroys them). */
-export const NONCE_POLICY: RecordPolicy = Object.freeze({ exportable: false, allowed: Object.freeze(['FrostSign']) });
 
 export interface FrostCommitInput {
   share: Location;
@@ -42,6 +39,8 @@ function build(i: { share: unknown; nonces: unknown }): FrostCommitInput {
 
 export const FrostCommit: Procedure<FrostCommitInput, FrostCommitOutput> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { share: ['frost-share'] }, writes: { nonces: { kind: 'frost-nonce', exportable: false, allowed: ['FrostSign'] } } },
   parse(json) {
     f.onlyFields(json, ['share', 'nonces'], TYPE);
     return build({ share: f.required(json, 'share', TYPE), nonces: f.required(json, 'nonces', TYPE) });
@@ -50,7 +49,7 @@ export const FrostCommit: Procedure<FrostCommitInput, FrostCommitOutput> = {
   run(ctx, i) {
     // A handle names one nonce pair for its whole life: never replace a pending pair.
     if (ctx.recordExists(i.nonces)) throw invalidArgument('nonces', 'a fresh location (a record exists there)', TYPE);
-    return ctx.use(TYPE, i.share, (secret) => {
+    return ctx.use('share', i.share, (secret) => {
       const share = decodeShare(secret, 'share', TYPE);
       let gen: ReturnType<typeof ed25519_FROST.commit>;
       try {
@@ -60,7 +59,7 @@ export const FrostCommit: Procedure<FrostCommitInput, FrostCommitOutput> = {
       }
       const record = encodeNonces(ctx.provider, share, i.nonces, gen.nonces.hiding, gen.nonces.binding);
       try {
-        ctx.write(i.nonces, record, NONCE_POLICY);
+        ctx.write('nonces', i.nonces, record);
       } finally {
         wipe(record, gen.nonces.hiding, gen.nonces.binding);
       }

@@ -17,12 +17,13 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { encodeShare, frostRng, hex, idOf, MAX_PARTICIPANTS, point, type FrostGroup } from './frost-records.js';
-import type { Procedure, ProcedureCall, RecordPolicy } from './types.js';
+import type { WriteRule } from '../engine/policy.js';
+import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostKeygen';
 
-/** The policy of every share record: never exportable; only the FROST procedures may open it. */
-export const SHARE_POLICY: RecordPolicy = Object.freeze({ exportable: false, allowed: Object.freeze(['FrostCommit', 'FrostSign', 'FrostShareExport']) });
+/** What every share record is: never exportable; only the FROST procedures may open it. */
+export const SHARE_RULE: WriteRule = { kind: 'frost-share', exportable: false, allowed: ['FrostCommit', 'FrostSign', 'FrostShareExport'] };
 
 export interface FrostKeygenInput {
   threshold: number;
@@ -51,6 +52,8 @@ function build(i: { threshold: unknown; participants: unknown; outputs: unknown;
 
 export const FrostKeygen: Procedure<FrostKeygenInput, FrostGroup> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: { outputs: SHARE_RULE } },
   parse(json) {
     f.onlyFields(json, ['threshold', 'participants', 'outputs', 'recipients'], TYPE);
     return build({
@@ -76,7 +79,7 @@ export const FrostKeygen: Procedure<FrostKeygenInput, FrostGroup> = {
           identifier: k + 1, threshold: i.threshold, participants: i.participants, signingShare: shares[k]!,
           recipient: i.recipients?.[k] ?? null, commitments: deal.public.commitments,
         });
-        f.store(ctx, i.outputs[k]!, record, SHARE_POLICY);
+        f.store(ctx, 'outputs', i.outputs[k]!, record);
       });
     } finally {
       wipe(...shares);

@@ -9,7 +9,7 @@
  */
 import type { Location } from '../engine/location.js';
 import { wipe } from '../memory/guarded.js';
-import { policyViolation, describePolicy } from './policy.js';
+import { policyViolation } from '../engine/policy.js';
 import * as f from './fields.js';
 import { decodeShare, encodeShare, hex, sealTo } from './frost-records.js';
 import type { Procedure, ProcedureCall } from './types.js';
@@ -26,16 +26,17 @@ function build(i: { share: unknown }): FrostShareExportInput {
 
 export const FrostShareExport: Procedure<FrostShareExportInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { share: ['frost-share'] }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['share'], TYPE);
     return build({ share: f.required(json, 'share', TYPE) });
   },
   locations: (i) => ({ inputs: [i.share], outputs: [], vaults: [] }),
   run(ctx, i) {
-    const policy = ctx.policyOf(i.share);
-    return ctx.use(TYPE, i.share, (secret) => {
+    return ctx.use('share', i.share, (secret) => {
       const share = decodeShare(secret, 'share', TYPE);
-      if (!share.recipient) throw policyViolation(TYPE, i.share, describePolicy(policy), 'the share was dealt without a recipient, so it never leaves this vault');
+      if (!share.recipient) throw policyViolation(TYPE, i.share, 'the share was dealt without a recipient, so it never leaves this vault', { field: 'share' });
       // Re-encoded rather than sealed in place, so that only the fields this version defines travel.
       const record = encodeShare(share);
       try {

@@ -14,8 +14,9 @@ import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
+import { X25519_KEY } from './policy.js';
 import { bytesEqual, decodeShare, hex, idOf, openSealed, publicOf, SEALED_MAX, SEALED_MIN, timesBase } from './frost-records.js';
-import { SHARE_POLICY } from './frost-keygen.js';
+import { SHARE_RULE } from './frost-keygen.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostShareImport';
@@ -44,6 +45,8 @@ function build(i: { sealed: unknown; key: unknown; output: unknown }): FrostShar
 
 export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { key: X25519_KEY }, writes: { output: SHARE_RULE } },
   parse(json) {
     f.onlyFields(json, ['sealed', 'key', 'output'], TYPE);
     return build({ sealed: f.hex(json, 'sealed', TYPE), key: f.required(json, 'key', TYPE), output: f.required(json, 'output', TYPE) });
@@ -52,7 +55,7 @@ export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> 
   run(ctx, i) {
     // A share is never replaced: an import over one would silently lose it.
     if (ctx.recordExists(i.output)) throw invalidArgument('output', 'a fresh location (a record exists there)', TYPE);
-    const record = ctx.use(TYPE, i.key, (sk) => {
+    const record = ctx.use('key', i.key, (sk) => {
       f.secretLength(sk, 'key', TYPE, { length: 32 });
       const opened = openSealed(ctx.provider, sk, i.sealed);
       if (!opened) throw invalidArgument('sealed', 'a share sealed to this key (it does not authenticate)', TYPE);
@@ -71,7 +74,7 @@ export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> 
         identifier: share.identifier, threshold: share.threshold, participants: share.participants,
         groupPublicKey: share.commitments[0]!, verifyingShare: timesBase(share.signingShare),
       };
-      ctx.write(i.output, record.opened, SHARE_POLICY);
+      ctx.write('output', i.output, record.opened);
       return info;
     } finally {
       wipe(record.opened);

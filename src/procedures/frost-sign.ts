@@ -48,6 +48,8 @@ function build(i: { share: unknown; nonces: unknown; message: unknown; commitmen
 
 export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { share: ['frost-share'], nonces: ['frost-nonce'] }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['share', 'nonces', 'message', 'commitments'], TYPE);
     return build({
@@ -59,7 +61,7 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
   },
   locations: (i) => ({ inputs: [i.share, i.nonces], outputs: [], vaults: [i.nonces.vaultPath] }),
   run(ctx, i) {
-    const signer = ctx.use(TYPE, i.share, (secret) => {
+    const signer = ctx.use('share', i.share, (secret) => {
       const s = decodeShare(secret, 'share', TYPE);
       const n = i.commitments.length;
       if (n < s.threshold || n > s.participants) throw invalidArgument('commitments', `between ${s.threshold} and ${s.participants} commitments, got ${n}`, TYPE);
@@ -71,7 +73,7 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
 
     // The point of no return: once read, the nonces exist only in these two arrays. A record that is not a nonce
     // record this share made at this handle is refused before that, and left alone.
-    const nonces = ctx.useMany(TYPE, [i.share, i.nonces], ([shareSecret, nonceSecret]) =>
+    const nonces = ctx.useMany([['share', i.share], ['nonces', i.nonces]], ([shareSecret, nonceSecret]) =>
       decodeNonces(ctx.provider, nonceSecret!, decodeShare(shareSecret!, 'share', TYPE), i.nonces, TYPE));
     try {
       ctx.revoke(i.nonces);
@@ -81,7 +83,7 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
       if (!bytesEqual(own.hiding, timesBase(nonces.hiding)) || !bytesEqual(own.binding, timesBase(nonces.binding))) {
         throw invalidArgument('commitments', "this signer's commitment as FrostCommit returned it for the handle", TYPE);
       }
-      const signatureShare = ctx.use(TYPE, i.share, (secret) => {
+      const signatureShare = ctx.use('share', i.share, (secret) => {
         const s = decodeShare(secret, 'share', TYPE);
         try {
           return ed25519_FROST.signShare({ identifier: idOf(s.identifier), signingShare: s.signingShare }, publicOf(s),

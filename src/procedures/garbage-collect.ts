@@ -26,6 +26,8 @@ function build(i: { vault: unknown }): GarbageCollectInput {
 
 export const GarbageCollect: Procedure<GarbageCollectInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: {} },
   parse(json) {
     f.onlyFields(json, ['vault'], TYPE);
     return build({ vault: f.required(json, 'vault', TYPE) });

@@ -9,7 +9,7 @@
 import type { Location } from '../engine/location.js';
 import { secretBytes, wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'GenerateKey';
@@ -30,18 +30,20 @@ function build(i: { keyType: unknown; output: unknown; policy?: unknown }): Gene
 
 export const GenerateKey: Procedure<GenerateKeyInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {},
+    writes: { 'output(ed25519)': { kind: 'ed25519', exportable: false }, 'output(x25519)': { kind: 'x25519', exportable: false }, 'output(secp256k1)': { kind: 'secp256k1', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['keyType', 'output', 'policy'], TYPE);
     return build({ keyType: f.required(json, 'keyType', TYPE), output: json.output, policy: json.policy });
   },
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
     const key = secretBytes(32);
     try {
       do ctx.provider.randomFill(key);
       while (i.keyType === 'secp256k1' && !ctx.provider.secp256k1IsValidSecretKey(key));
-      ctx.write(i.output, key, policy);
+      ctx.write(`output(${i.keyType})`, i.output, key, i.policy);
     } finally {
       wipe(key);
     }

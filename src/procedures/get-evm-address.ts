@@ -8,6 +8,7 @@
 import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
+import { SECP256K1_KEY } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'GetEvmAddress';
@@ -22,6 +23,8 @@ function build(i: { privateKey: unknown }): GetEvmAddressInput {
 
 export const GetEvmAddress: Procedure<GetEvmAddressInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { privateKey: SECP256K1_KEY }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['privateKey'], TYPE);
     return build({ privateKey: json.privateKey });
@@ -29,7 +32,7 @@ export const GetEvmAddress: Procedure<GetEvmAddressInput, Uint8Array> = {
   locations: (i) => ({ inputs: [i.privateKey], outputs: [], vaults: [] }),
   run(ctx, i) {
     const p = ctx.provider;
-    const point = ctx.use(TYPE, i.privateKey, (secret) => p.secp256k1PublicKey(f.privateKey(p, 'secp256k1', secret, 'privateKey', TYPE), false));
+    const point = ctx.use('privateKey', i.privateKey, (secret) => p.secp256k1PublicKey(f.privateKey(p, 'secp256k1', secret, 'privateKey', TYPE), false));
     return p.keccak256(point.subarray(1)).slice(12);
   },
   outputToJSON: (address) => toHex(address),

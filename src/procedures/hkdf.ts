@@ -9,7 +9,7 @@
 import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { SYMMETRIC, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Hkdf';
@@ -36,6 +36,8 @@ function build(i: { hashType: unknown; salt?: unknown; label?: unknown; ikm: unk
 
 export const Hkdf: Procedure<HkdfInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { ikm: SYMMETRIC }, writes: { okm: { kind: 'derived', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['hashType', 'salt', 'label', 'ikm', 'okm', 'policy'], TYPE);
     return build({
@@ -45,9 +47,8 @@ export const Hkdf: Procedure<HkdfInput, void> = {
   },
   locations: (i) => ({ inputs: [i.ikm], outputs: [i.okm], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.okm, { exportable: false, inputs: [{ loc: i.ikm, policy: ctx.policyOf(i.ikm) }], request: i.policy });
-    const okm = ctx.use(TYPE, i.ikm, (ikm) => ctx.provider.hkdf(i.hashType, ikm, i.salt, i.label, HASH_LENGTH[i.hashType]));
-    f.store(ctx, i.okm, okm, policy);
+    const okm = ctx.use('ikm', i.ikm, (ikm) => ctx.provider.hkdf(i.hashType, ikm, i.salt, i.label, HASH_LENGTH[i.hashType]));
+    f.store(ctx, 'okm', i.okm, okm, i.policy);
   },
   outputToJSON: f.nullJSON,
 };

@@ -8,6 +8,7 @@ import { toHex } from '../assert.js';
 import type { HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
+import { SYMMETRIC } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Hmac';
@@ -24,13 +25,15 @@ function build(i: { hashType: unknown; msg: unknown; key: unknown }): HmacInput 
 
 export const Hmac: Procedure<HmacInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { key: SYMMETRIC }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['hashType', 'msg', 'key'], TYPE);
     return build({ hashType: f.required(json, 'hashType', TYPE), msg: f.hex(json, 'msg', TYPE), key: json.key });
   },
   locations: (i) => ({ inputs: [i.key], outputs: [], vaults: [] }),
   run(ctx, i) {
-    return ctx.use(TYPE, i.key, (key) => ctx.provider.hmac(i.hashType, key, i.msg));
+    return ctx.use('key', i.key, (key) => ctx.provider.hmac(i.hashType, key, i.msg));
   },
   outputToJSON: (mac) => toHex(mac),
 };

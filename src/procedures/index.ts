@@ -35,7 +35,7 @@ export { hkdf, Hkdf, type HkdfInput } from './hkdf.js';
 export { hmac, Hmac, type HmacInput } from './hmac.js';
 export { MAX_CHAIN_LENGTH, parseChain, parseProcedure, procedureToJSON, resultToJSON } from './json.js';
 export { pbkdf2Hmac, Pbkdf2Hmac, type Pbkdf2HmacInput } from './pbkdf2-hmac.js';
-export { decodePolicy, LEGACY_POLICY, POLICY_PROCEDURES, type PolicyRequest, type ProcedureName } from './policy.js';
+export { decodeHint, describePolicy, LEGACY_POLICY, POLICY_BITS, RECORD_KINDS, type PolicyRequest, type ProcedureName, type RecordKind } from './policy.js';
 export { publicKey, PublicKey, type PublicKeyInput } from './public-key.js';
 export { PROCEDURE_BY_TYPE, PROCEDURES } from './registry.js';
 export { revokeData, RevokeData, type RevokeDataInput } from './revoke-data.js';

@@ -10,7 +10,7 @@
 import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Pbkdf2Hmac';
@@ -37,6 +37,8 @@ function build(i: { hashType: unknown; password: unknown; salt: unknown; count: 
 
 export const Pbkdf2Hmac: Procedure<Pbkdf2HmacInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'derived', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['hashType', 'password', 'salt', 'count', 'output', 'policy'], TYPE);
     return build({
@@ -46,9 +48,8 @@ export const Pbkdf2Hmac: Procedure<Pbkdf2HmacInput, void> = {
   },
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
     const key = ctx.provider.pbkdf2(i.hashType, i.password, i.salt, i.count, HASH_LENGTH[i.hashType]);
-    f.store(ctx, i.output, key, policy);
+    f.store(ctx, 'output', i.output, key, i.policy);
   },
   outputToJSON: f.nullJSON,
 };

@@ -9,6 +9,7 @@
 import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
+import { ED25519_KEY, SECP256K1_KEY, X25519_KEY } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'PublicKey';
@@ -24,6 +25,8 @@ function build(i: { keyType: unknown; privateKey: unknown }): PublicKeyInput {
 
 export const PublicKey: Procedure<PublicKeyInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { 'privateKey(ed25519)': ED25519_KEY, 'privateKey(x25519)': X25519_KEY, 'privateKey(secp256k1)': SECP256K1_KEY }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['keyType', 'privateKey'], TYPE);
     return build({ keyType: f.required(json, 'keyType', TYPE), privateKey: json.privateKey });
@@ -31,7 +34,7 @@ export const PublicKey: Procedure<PublicKeyInput, Uint8Array> = {
   locations: (i) => ({ inputs: [i.privateKey], outputs: [], vaults: [] }),
   run(ctx, i) {
     const p = ctx.provider;
-    return ctx.use(TYPE, i.privateKey, (secret) => {
+    return ctx.use(`privateKey(${i.keyType})`, i.privateKey, (secret) => {
       const key = f.privateKey(p, i.keyType, secret, 'privateKey', TYPE);
       if (i.keyType === 'ed25519') return p.ed25519PublicKey(key);
       if (i.keyType === 'x25519') return p.x25519PublicKey(key);

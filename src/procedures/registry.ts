@@ -1,6 +1,7 @@
 /**
- * Every procedure of the catalogue, by its JSON `"type"` name. Plain data: the JSON parser, the p2p
- * firewall and the docs walk this list.
+ * Every procedure of the catalogue, by its JSON `"type"` name. Plain data: the JSON parser, the zone, the p2p
+ * firewall, the docs and the key-separation model walk this list. Each procedure object is frozen with its rules,
+ * so what the engine enforces is what was declared here.
  * @module
  */
 import { AeadDecrypt } from './aead-decrypt.js';
@@ -24,7 +25,6 @@ import { GetEvmAddress } from './get-evm-address.js';
 import { Hkdf } from './hkdf.js';
 import { Hmac } from './hmac.js';
 import { Pbkdf2Hmac } from './pbkdf2-hmac.js';
-import { POLICY_PROCEDURES } from './policy.js';
 import { PublicKey } from './public-key.js';
 import { RevokeData } from './revoke-data.js';
 import { Secp256k1EcdsaSign } from './secp256k1-ecdsa-sign.js';
@@ -34,8 +34,16 @@ import type { Procedure } from './types.js';
 import { WriteVault } from './write-vault.js';
 import { X25519DiffieHellman } from './x25519-diffie-hellman.js';
 
-/** All procedures, in catalogue order (the same order as the policy bitmask). */
-export const PROCEDURES: readonly Procedure<any, any>[] = Object.freeze([
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** All procedures, in catalogue order. */
+export const PROCEDURES: readonly Procedure<any, any>[] = deepFreeze([
   WriteVault, RevokeData, GarbageCollect, CopyRecord, Slip10Generate, Slip10Derive, BIP39Generate, BIP39Recover,
   GenerateKey, PublicKey, GetEvmAddress, Ed25519Sign, Secp256k1EcdsaSign, X25519DiffieHellman, Hmac, Hkdf,
   Pbkdf2Hmac, ConcatKdf, AeadEncrypt, AeadDecrypt, AesKeyWrapEncrypt, AesKeyWrapDecrypt, ConcatSecret,
@@ -45,4 +53,7 @@ export const PROCEDURES: readonly Procedure<any, any>[] = Object.freeze([
 /** Procedure by JSON type name. */
 export const PROCEDURE_BY_TYPE: ReadonlyMap<string, Procedure<any, any>> = new Map(PROCEDURES.map((p) => [p.type, p]));
 
-if (PROCEDURES.some((p, i) => p.type !== POLICY_PROCEDURES[i])) throw new Error('registry and policy bitmask order differ');
+/** True for a procedure of this catalogue (the very object, not a look-alike). */
+export function isRegistered(p: unknown): p is Procedure {
+  return typeof p === 'object' && p !== null && PROCEDURE_BY_TYPE.get((p as Procedure).type) === p;
+}

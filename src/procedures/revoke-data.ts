@@ -26,6 +26,8 @@ function build(i: { location: unknown; shouldGc?: unknown }): RevokeDataInput {
 
 export const RevokeData: Procedure<RevokeDataInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: {} },
   parse(json) {
     f.onlyFields(json, ['location', 'shouldGc'], TYPE);
     return build({ location: json.location, shouldGc: json.shouldGc });

@@ -11,6 +11,7 @@
 import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
+import { SECP256K1_KEY } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Secp256k1EcdsaSign';
@@ -34,6 +35,8 @@ function build(i: { flavor: unknown; privateKey: unknown; msg: unknown }): Secp2
 
 export const Secp256k1EcdsaSign: Procedure<Secp256k1EcdsaSignInput, Uint8Array> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { privateKey: SECP256K1_KEY }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['flavor', 'privateKey', 'msg'], TYPE);
     return build({ flavor: f.required(json, 'flavor', TYPE), privateKey: json.privateKey, msg: f.hex(json, 'msg', TYPE) });
@@ -42,7 +45,7 @@ export const Secp256k1EcdsaSign: Procedure<Secp256k1EcdsaSignInput, Uint8Array> 
   run(ctx, i) {
     const p = ctx.provider;
     const digest = i.flavor === 'keccak256' ? p.keccak256(i.msg) : p.sha2('sha256', i.msg);
-    return ctx.use(TYPE, i.privateKey, (secret) => p.secp256k1SignRecoverable(f.privateKey(p, 'secp256k1', secret, 'privateKey', TYPE), digest));
+    return ctx.use('privateKey', i.privateKey, (secret) => p.secp256k1SignRecoverable(f.privateKey(p, 'secp256k1', secret, 'privateKey', TYPE), digest));
   },
   outputToJSON: (sig) => toHex(sig),
 };

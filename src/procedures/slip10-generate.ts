@@ -9,7 +9,7 @@
 import type { Location } from '../engine/location.js';
 import { secretBytes } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Slip10Generate';
@@ -30,15 +30,16 @@ function build(i: { sizeBytes?: unknown; output: unknown; policy?: unknown }): S
 
 export const Slip10Generate: Procedure<Slip10GenerateInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'seed', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['sizeBytes', 'output', 'policy'], TYPE);
     return build({ sizeBytes: json.sizeBytes, output: json.output, policy: json.policy });
   },
   locations: (i) => ({ inputs: [], outputs: [i.output], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.output, { exportable: false, inputs: [], request: i.policy });
     const seed = ctx.provider.randomFill(secretBytes(i.sizeBytes));
-    f.store(ctx, i.output, seed, policy);
+    f.store(ctx, 'output', i.output, seed, i.policy);
   },
   outputToJSON: f.nullJSON,
 };

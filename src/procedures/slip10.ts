@@ -101,7 +101,10 @@ export function deriveChild(provider: CryptoProvider, curve: Slip10Curve, key: U
 
 /** Derives along `chain` from an extended key (64 bytes); returns a fresh 64-byte key. */
 export function derivePath(provider: CryptoProvider, curve: Slip10Curve, key: Uint8Array, chain: readonly number[]): Uint8Array {
-  let current: Uint8Array = Uint8Array.from(key);
+  // Off the V8 heap: a young on-heap copy would be moved by the garbage collector before the wipe, leaving the
+  // master key behind in memory nobody can reach to clear.
+  let current = secretBytes(key.length);
+  current.set(key);
   for (const index of chain) {
     const next = deriveChild(provider, curve, current, index);
     wipe(current);

@@ -1,33 +1,30 @@
 /**
  * The contract between procedures and the layer that runs them. A procedure is a plain object:
  * `parse` turns the JSON form into a typed input (naming the field on error), `run` does the work through
- * a `ProcedureContext`, and `locations` names every record it reads and writes (for rollback, policies
- * and the p2p firewall). Procedures never touch the engine directly.
+ * a `ProcedureContext`, `locations` names every record it reads and writes (for the p2p firewall and the
+ * zone), and `rules` declares the record kinds each field accepts and what each output becomes, which the
+ * engine's use gate enforces. Procedures never touch the engine directly.
  * @module
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
+import type { AccessRules, PolicyRequest } from '../engine/policy.js';
+
+export type { RecordPolicy } from '../engine/policy.js';
 
 /**
- * A record's usage policy, persisted inside its (authenticated) data transaction hint.
- * `exportable: false` means the secret can never leave: it cannot be wrapped, copied or concatenated into an
- * exportable record, nor returned. `allowed` restricts which procedures may use it (null: any).
+ * What a procedure gets to work with: the use gate of one step, under the rules the procedure declares.
+ * `access` names a declared read or write (`privateKey`, `input.key(ed25519)`): the engine checks the
+ * record's kind and policy against it before anything is opened, and derives what a write becomes.
  */
-export interface RecordPolicy {
-  exportable: boolean;
-  allowed: readonly string[] | null;
-}
-
 export interface ProcedureContext {
   readonly provider: CryptoProvider;
-  /** Opens one record into guarded memory for the callback; checks the record's policy for `procedure`. */
-  use<T>(procedure: string, loc: Location, fn: (secret: Uint8Array) => T): T;
+  /** Opens one record into guarded memory for the callback. */
+  use<T>(access: string, loc: Location, fn: (secret: Uint8Array) => T): T;
   /** Opens several records at once (two-input procedures). */
-  useMany<T>(procedure: string, locs: Location[], fn: (secrets: Uint8Array[]) => T): T;
-  /** The policy of a live record (throws RecordNotFound / RecordRevoked / VaultNotFound). */
-  policyOf(loc: Location): RecordPolicy;
-  /** Stores a secret with a policy (a copy is sealed; the caller wipes its bytes). Logged for chain rollback. */
-  write(loc: Location, secret: Uint8Array, policy: RecordPolicy): void;
+  useMany<T>(reads: readonly (readonly [string, Location])[], fn: (secrets: Uint8Array[]) => T): T;
+  /** Stores a secret (a copy is sealed; the caller wipes its bytes); kind and policy come from the rules. */
+  write(access: string, loc: Location, secret: Uint8Array, request?: PolicyRequest): void;
   revoke(loc: Location): void;
   garbageCollect(vaultPath: Uint8Array): number;
   recordExists(loc: Location): boolean;
@@ -46,6 +43,10 @@ export interface ProcedureLocations {
 export interface Procedure<I = unknown, O = unknown> {
   /** The catalogue name, also the JSON `"type"`. */
   readonly type: string;
+  /** What it reads (field → accepted kinds), releases and writes (field → kind and policy): the engine enforces these. */
+  readonly rules: AccessRules;
+  /** Validates the builder form (TS values: bytes, Locations, numbers) into the typed input; InvalidArgument naming the field. */
+  build(args: any): I;
   /** Validates the JSON form (without `type`) into the typed input; throws InvalidArgument naming the field. */
   parse(json: Record<string, unknown>): I;
   locations(input: I): ProcedureLocations;

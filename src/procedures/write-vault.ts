@@ -8,7 +8,7 @@
  */
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'WriteVault';
@@ -29,14 +29,15 @@ function build(i: { data: unknown; location: unknown; policy?: unknown }): Write
 
 export const WriteVault: Procedure<WriteVaultInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: { location: { kind: 'unknown', exportable: true } } },
   parse(json) {
     f.onlyFields(json, ['data', 'location', 'policy'], TYPE);
     return build({ data: f.hex(json, 'data', TYPE), location: json.location, policy: json.policy });
   },
   locations: (i) => ({ inputs: [], outputs: [i.location], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.location, { exportable: true, inputs: [], request: i.policy });
-    ctx.write(i.location, i.data, policy);
+    ctx.write('location', i.location, i.data, i.policy);
   },
   outputToJSON: f.nullJSON,
 };

@@ -10,7 +10,7 @@
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import * as f from './fields.js';
-import { derivePolicy, type PolicyRequest } from './policy.js';
+import { X25519_KEY, type PolicyRequest } from './policy.js';
 import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'X25519DiffieHellman';
@@ -33,16 +33,17 @@ function build(i: { privateKey: unknown; publicKey: unknown; sharedKey: unknown;
 
 export const X25519DiffieHellman: Procedure<X25519DiffieHellmanInput, void> = {
   type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: { privateKey: X25519_KEY }, writes: { sharedKey: { kind: 'derived', exportable: false } } },
   parse(json) {
     f.onlyFields(json, ['privateKey', 'publicKey', 'sharedKey', 'policy'], TYPE);
     return build({ privateKey: json.privateKey, publicKey: f.hex(json, 'publicKey', TYPE), sharedKey: json.sharedKey, policy: json.policy });
   },
   locations: (i) => ({ inputs: [i.privateKey], outputs: [i.sharedKey], vaults: [] }),
   run(ctx, i) {
-    const policy = derivePolicy(TYPE, i.sharedKey, { exportable: false, inputs: [{ loc: i.privateKey, policy: ctx.policyOf(i.privateKey) }], request: i.policy });
-    const shared = ctx.use(TYPE, i.privateKey, (secret) => ctx.provider.x25519(f.privateKey(ctx.provider, 'x25519', secret, 'privateKey', TYPE), i.publicKey));
+    const shared = ctx.use('privateKey', i.privateKey, (secret) => ctx.provider.x25519(f.privateKey(ctx.provider, 'x25519', secret, 'privateKey', TYPE), i.publicKey));
     if (shared === null) throw invalidArgument('publicKey', 'a public key that is not of low order (the shared secret is all zero)', TYPE);
-    f.store(ctx, i.sharedKey, shared, policy);
+    f.store(ctx, 'sharedKey', i.sharedKey, shared, i.policy);
   },
   outputToJSON: f.nullJSON,
 };

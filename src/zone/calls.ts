@@ -12,48 +12,10 @@
 import { vaultId } from '../engine/ids.js';
 import { Location } from '../engine/location.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
-import { aeadDecrypt } from '../procedures/aead-decrypt.js';
-import { aeadEncrypt } from '../procedures/aead-encrypt.js';
-import { aesKeyWrapDecrypt } from '../procedures/aes-key-wrap-decrypt.js';
-import { aesKeyWrapEncrypt } from '../procedures/aes-key-wrap-encrypt.js';
-import { bip39Generate } from '../procedures/bip39-generate.js';
-import { bip39Recover } from '../procedures/bip39-recover.js';
-import { concatKdf } from '../procedures/concat-kdf.js';
-import { concatSecret } from '../procedures/concat-secret.js';
-import { copyRecord } from '../procedures/copy-record.js';
-import { ed25519Sign } from '../procedures/ed25519-sign.js';
-import { garbageCollect } from '../procedures/garbage-collect.js';
-import { generateKey } from '../procedures/generate-key.js';
-import { getEvmAddress } from '../procedures/get-evm-address.js';
-import { hkdf } from '../procedures/hkdf.js';
-import { hmac } from '../procedures/hmac.js';
+import { call } from '../procedures/fields.js';
 import { MAX_CHAIN_LENGTH, parseChain } from '../procedures/json.js';
-import { pbkdf2Hmac } from '../procedures/pbkdf2-hmac.js';
-import { publicKey } from '../procedures/public-key.js';
 import { PROCEDURE_BY_TYPE } from '../procedures/registry.js';
-import { revokeData } from '../procedures/revoke-data.js';
-import { secp256k1EcdsaSign } from '../procedures/secp256k1-ecdsa-sign.js';
-import { slip10Derive } from '../procedures/slip10-derive.js';
-import { slip10Generate } from '../procedures/slip10-generate.js';
 import type { ProcedureCall } from '../procedures/types.js';
-import { writeVault } from '../procedures/write-vault.js';
-import { x25519DiffieHellman } from '../procedures/x25519-diffie-hellman.js';
-
-type Builder = (input: never) => ProcedureCall;
-
-/**
- * The typed builders of the catalogue, by JSON type: the zone rebuilds calls through them, so it validates what
- * a caller's builder validates. A procedure added to the registry without an entry here still runs; its input
- * is rebuilt structurally (locations, bytes, plain values) without the builder's checks.
- */
-const BUILDERS: ReadonlyMap<string, Builder> = new Map<string, Builder>([
-  ['WriteVault', writeVault], ['RevokeData', revokeData], ['GarbageCollect', garbageCollect], ['CopyRecord', copyRecord],
-  ['Slip10Generate', slip10Generate], ['Slip10Derive', slip10Derive], ['BIP39Generate', bip39Generate], ['BIP39Recover', bip39Recover],
-  ['GenerateKey', generateKey], ['PublicKey', publicKey], ['GetEvmAddress', getEvmAddress], ['Ed25519Sign', ed25519Sign],
-  ['Secp256k1EcdsaSign', secp256k1EcdsaSign], ['X25519DiffieHellman', x25519DiffieHellman], ['Hmac', hmac], ['Hkdf', hkdf],
-  ['Pbkdf2Hmac', pbkdf2Hmac], ['ConcatKdf', concatKdf], ['AeadEncrypt', aeadEncrypt], ['AeadDecrypt', aeadDecrypt],
-  ['AesKeyWrapEncrypt', aesKeyWrapEncrypt], ['AesKeyWrapDecrypt', aesKeyWrapDecrypt], ['ConcatSecret', concatSecret],
-]);
 
 /** How deep a call's input may nest on the wire (the deepest catalogue input is 3). */
 const MAX_DEPTH = 8;
@@ -159,8 +121,7 @@ export function decodeCalls(json: unknown, blobs: readonly Uint8Array[]): Proced
       throw new StrongholdError('UnknownProcedure', `unknown procedure type "${shown}"`, { procedure: shown });
     }
     const input = decodeValue(fields, blobs, { copy: false });
-    const build = BUILDERS.get(procedure.type);
-    return build ? build(input as never) : Object.freeze({ procedure, input });
+    return call(procedure, procedure.build(input));
   });
 }
 

@@ -19,7 +19,9 @@ import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProcedureRunner } from '../client/client.js';
+import { trustRunner, type ProcedureRunner } from '../exec/runner.js';
+import { isCall } from '../procedures/fields.js';
+import { isRegistered } from '../procedures/registry.js';
 import type { ClientDb } from '../engine/db.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
@@ -310,6 +312,7 @@ export class ZoneRunner implements ProcedureRunner {
   constructor(options: ZoneOptions = {}) {
     this.#options = options;
     this.#workerPath = options.workerPath ?? defaultWorkerPath();
+    trustRunner(this);
   }
 
   /** The zone's process id, once started (for tests that inspect or kill it). */
@@ -352,7 +355,7 @@ export class ZoneRunner implements ProcedureRunner {
   run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
     if (!Array.isArray(calls)) return Promise.reject(invalidArgument('calls', 'an array of procedure calls'));
     for (const [i, c] of calls.entries()) {
-      if (typeof c?.procedure?.run !== 'function') return Promise.reject(invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure'));
+      if (!isCall(c) || !isRegistered(c.procedure)) return Promise.reject(invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure'));
     }
     return this.#enqueue(db, calls, undefined);
   }
@@ -498,4 +501,13 @@ export class ZoneRunner implements ProcedureRunner {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * The secure zone as a Stronghold's runner: `Stronghold.open(path, password, { runner: processZone() })` runs
+ * every procedure in a separate process under Node's permission model, with the native provider (SECURITY.md).
+ * The process starts on the first procedure; `close()` of the Stronghold stops it.
+ */
+export function processZone(options: ZoneOptions = {}): ZoneRunner {
+  return new ZoneRunner(options);
 }

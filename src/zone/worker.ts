@@ -11,7 +11,7 @@
  * @module
  */
 import { ClientDb } from '../engine/db.js';
-import { runChain } from '../client/chain.js';
+import { runChain } from '../exec/chain.js';
 import { nativeProvider } from '../crypto/native.js';
 import { isStrongholdError, StrongholdError, type StrongholdErrorJSON } from '../errors.js';
 import { wipe } from '../memory/guarded.js';

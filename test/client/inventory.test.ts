@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Stronghold } from '../../src/client/stronghold.js';
+import { Stronghold, syncEndpoint } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
 
 test('inventory lists clients, vaults, live records and revoked counts, and store keys — never contents', () => {
@@ -67,8 +67,8 @@ test('hasUnsavedChanges follows every change, whichever layer made it; signing c
         const other = source.createClient('o');
         const loc = Location.generic('w', 'x');
         other.writeSecret(loc, new Uint8Array([1]));
-        const exported = source.clientDb(other.id)!.exportSubset(new Map([[loc.vaultKey, null]]));
-        sh.clientDb(c.id)!.mergeSubset(exported, { replace: true });
+        const exported = syncEndpoint(source, other.id)!.export(new Map([[loc.vaultKey, null]]));
+        syncEndpoint(sh, c.id)!.merge(exported, { replace: true, fromPeer: false });
       }, true],
       ['revoke', () => c.revokeSecret(key), true],
     ];

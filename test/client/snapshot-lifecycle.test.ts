@@ -10,6 +10,7 @@ import { bech32 } from '@scure/base';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
 import { addressChain, FIXTURES_DIR, IOTA_FIXTURES, SDK_CLIENT, SDK_RECORD, SDK_VAULT, type AddressCheck } from '../iota-sdk-fixtures.js';
+import { peekIn } from '../engine-access.js';
 
 const SEED = Location.generic(SDK_VAULT, SDK_RECORD);
 const isCode = (code: string) => (e: any) => e.name === 'StrongholdError' && e.code === code;
@@ -49,8 +50,7 @@ describe('every fixture opens with its password and gives its seed and addresses
       // The ids our derivations give are the ids the Rust code wrote into the file.
       assert.ok(sh.listClients().some((c) => c.id === Buffer.from(client.id).toString('hex')));
       assert.deepEqual(client.listRecords(SDK_VAULT).map((r) => [r.id, r.length]), [[Buffer.from(SEED.recordId).toString('hex'), 64]]);
-      const db = sh.clientDb(client.id)!;
-      db.use(SEED, (seed) => {
+      peekIn(sh, client.id, SEED, (seed) => {
         if (f.mnemonic) {
           const expected = pbkdf2Sync(f.mnemonic.normalize('NFKD'), 'mnemonic', 2048, 64, 'sha512');
           assert.ok(expected.equals(seed), 'the seed record is BIP39(mnemonic)');
@@ -112,7 +112,7 @@ describe('a snapshot written here', () => {
     const a = again.loadClient('alice');
     assert.ok(a.recordExists(Location.generic('vault', 'key2')));
     assert.equal(new TextDecoder().decode(a.store.get('setting')!), 'on');
-    assert.equal(again.clientDb(a.id)!.use(Location.generic('vault', 'key'), (s) => s.every((b) => b === 4)), true);
+    assert.equal(peekIn(again, a.id, Location.generic('vault', 'key'), (s) => s.every((b) => b === 4)), true);
     await again.changePassword('pw-2');
     await again.close();
     await assert.rejects(Stronghold.open(path, 'pw-1'), isCode('WrongPassword'));
@@ -191,7 +191,7 @@ describe('v2 migration', () => {
       assert.equal(readFileSync(path)[5], 3);
       const m = await Stronghold.open(path, pw, { readOnly: true });
       const c = m.loadClient(SDK_CLIENT);
-      m.clientDb(c.id)!.use(SEED, (seed) => assert.equal(address(seed, IOTA_FIXTURES[0]!.addresses[0]!), IOTA_FIXTURES[0]!.addresses[0]!.address));
+      peekIn(m, c.id, SEED, (seed) => assert.equal(address(seed, IOTA_FIXTURES[0]!.addresses[0]!), IOTA_FIXTURES[0]!.addresses[0]!.address));
       await m.close();
     }
   });

@@ -22,6 +22,7 @@ import { publicKey } from '../../src/procedures/public-key.js';
 import { revokeData } from '../../src/procedures/revoke-data.js';
 import { writeVault } from '../../src/procedures/write-vault.js';
 import { rng } from '../rng.js';
+import { optionsFor } from '../runners.js';
 
 const CLIENTS = 4;
 const VAULTS = 3;
@@ -184,7 +185,7 @@ describe('1,000 concurrent procedure calls', () => {
   const worker = new URL('../../dist/zone/worker.js', import.meta.url);
   test('in the secure zone process', { timeout: 180_000, skip: existsSync(worker) ? false : 'the zone worker is not built (npm run build)' }, async (t) => {
     const seed = (Math.random() * 2 ** 31) >>> 0;
-    const { kinds } = await scenario({ zone: 'process' } as StrongholdOptions, seed);
+    const { kinds } = await scenario(optionsFor('process'), seed);
     t.diagnostic(`seed ${seed}; ${JSON.stringify(kinds)}`);
   });
 });

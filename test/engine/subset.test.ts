@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientDb } from '../../src/engine/db.js';
 import { Location } from '../../src/engine/location.js';
+import { peek, plant } from '../engine-access.js';
 
 const id = new Uint8Array(24).fill(1);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -11,23 +12,23 @@ test('exportSubset + mergeSubset move records between clients, re-sealed under t
   const b = new ClientDb(new Uint8Array(24).fill(2));
   const l1 = Location.generic('v', 'one');
   const l2 = Location.generic('v', 'two');
-  a.write(l1, new Uint8Array([1, 1]));
-  a.write(l2, new Uint8Array([2, 2, 2]));
-  b.write(Location.generic('v', 'mine'), new Uint8Array([9])); // b has its own key for vault v
+  plant(a, l1, new Uint8Array([1, 1]));
+  plant(a, l2, new Uint8Array([2, 2, 2]));
+  plant(b, Location.generic('v', 'mine'), new Uint8Array([9])); // b has its own key for vault v
   a.revoke(l2);
   const blobIds = new Map(a.hierarchy()[0]!.records.map((r) => [hex(r.id), hex(r.blobId)]));
   const n = b.mergeSubset(a.exportSubset(new Map([[l1.vaultKey, null]])), { replace: true });
   assert.equal(n, 2);
-  assert.deepEqual(b.use(l1, (s) => Array.from(s)), [1, 1]);
+  assert.deepEqual(peek(b, l1, (s) => Array.from(s)), [1, 1]);
   assert.equal(b.recordExists(l2), false, 'a revoked record stays revoked');
   for (const r of b.hierarchy()[0]!.records) if (blobIds.has(hex(r.id))) assert.equal(hex(r.blobId), blobIds.get(hex(r.id)));
-  assert.deepEqual(b.use(Location.generic('v', 'mine'), (s) => Array.from(s)), [9]);
+  assert.deepEqual(peek(b, Location.generic('v', 'mine'), (s) => Array.from(s)), [9]);
 
-  a.write(l1, new Uint8Array([7]));
+  plant(a, l1, new Uint8Array([7]));
   assert.equal(b.mergeSubset(a.exportSubset(new Map([[l1.vaultKey, new Set([l1.recordKey])]])), { replace: false }), 0, 'keep the local version');
-  assert.deepEqual(b.use(l1, (s) => Array.from(s)), [1, 1]);
+  assert.deepEqual(peek(b, l1, (s) => Array.from(s)), [1, 1]);
   assert.equal(b.mergeSubset(a.exportSubset(new Map([[l1.vaultKey, new Set([l1.recordKey])]])), { replace: true }), 1);
-  assert.deepEqual(b.use(l1, (s) => Array.from(s)), [7]);
+  assert.deepEqual(peek(b, l1, (s) => Array.from(s)), [7]);
 
   b.removeRecords([{ vaultId: l1.vaultId, recordId: l1.recordId }]);
   assert.equal(b.recordExists(l1), false);
@@ -36,8 +37,8 @@ test('exportSubset + mergeSubset move records between clients, re-sealed under t
 test('a tampered export merges nothing', () => {
   const a = new ClientDb(id);
   const b = new ClientDb(id);
-  a.write(Location.generic('v', 'one'), new Uint8Array([1]));
-  a.write(Location.generic('v', 'two'), new Uint8Array([2]));
+  plant(a, Location.generic('v', 'one'), new Uint8Array([1]));
+  plant(a, Location.generic('v', 'two'), new Uint8Array([2]));
   const state = a.exportSubset(new Map([[Location.generic('v', 'x').vaultKey, null]]));
   state.vaults[0]!.records[1]!.blob[40]! ^= 1;
   assert.throws(() => b.mergeSubset(state, { replace: true }), (e: any) => e.code === 'CorruptPayload');

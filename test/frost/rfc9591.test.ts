@@ -14,6 +14,7 @@ import { decodeShare, setFrostRandomnessForTests } from '../../src/procedures/fr
 import { frostSign } from '../../src/procedures/frost-sign.js';
 import { at, harness, PROVIDERS } from '../procedures/helpers.js';
 import { hex, readVectorFile, toHex } from '../vectors.js';
+import { peek } from '../engine-access.js';
 
 interface Vector {
   config: { MAX_PARTICIPANTS: string; MIN_PARTICIPANTS: string; name: string };
@@ -63,7 +64,7 @@ for (const provider of PROVIDERS) {
       const group = await h.run(frostKeygen({ threshold: t, participants: n, outputs: shares }));
       assert.equal(toHex(group.groupPublicKey), v.inputs.group_public_key);
       for (const s of v.inputs.participant_shares) {
-        const stored = h.db.use(shares[s.identifier - 1]!, (secret) => toHex(decodeShare(secret, 'share', 'test').signingShare));
+        const stored = peek(h.db, shares[s.identifier - 1]!, (secret) => toHex(decodeShare(secret, 'share', 'test').signingShare));
         assert.equal(stored, s.participant_share, `share ${s.identifier}`);
       }
 
@@ -73,7 +74,7 @@ for (const provider of PROVIDERS) {
         const out = await h.run(frostCommit({ share: shares[r.identifier - 1]!, nonces: at(`n-${r.identifier}`, 'nonces') }));
         assert.equal(toHex(out.commitment.hiding), r.hiding_nonce_commitment);
         assert.equal(toHex(out.commitment.binding), r.binding_nonce_commitment);
-        const [hiding, binding] = h.db.use(at(`n-${r.identifier}`, 'nonces'), (s) => [toHex(s.subarray(37, 69)), toHex(s.subarray(69, 101))]);
+        const [hiding, binding] = peek(h.db, at(`n-${r.identifier}`, 'nonces'), (s) => [toHex(s.subarray(37, 69)), toHex(s.subarray(69, 101))]);
         assert.equal(hiding, r.hiding_nonce);
         assert.equal(binding, r.binding_nonce);
         commitments.push(out.commitment);

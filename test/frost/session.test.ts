@@ -15,6 +15,7 @@ import {
 import { frostKeygen } from '../../src/procedures/frost-keygen.js';
 import { frostShareExport } from '../../src/procedures/frost-share-export.js';
 import { parseChain } from '../../src/procedures/json.js';
+import { optionsFor } from '../runners.js';
 
 const MSG = new TextEncoder().encode('threshold message');
 
@@ -223,7 +224,7 @@ describe('FROST sessions across Strongholds (in process)', () => {
 for (const zone of ['inline', 'process'] as const) {
   describe(`FROST in one Stronghold holding several shares (procedures ${zone === 'process' ? 'in the secure zone' : 'inline'})`, { timeout: 60_000 }, () => {
     test('a 2-of-3 session; a handle committed by another share, or planted with WriteVault, is refused', async () => {
-      const sh = Stronghold.create({ zone });
+      const sh = Stronghold.create(optionsFor(zone));
       try {
         const exec = localExecutor(sh.createClient('w'));
         const share = (i: number) => ({ vault: 's', record: `s${i}` });

@@ -19,6 +19,7 @@ import { decodeShare } from '../../src/procedures/frost-records.js';
 import { frostSign } from '../../src/procedures/frost-sign.js';
 import { at, harness, hexOf } from '../procedures/helpers.js';
 import { nativeProvider } from '../../src/crypto/native.js';
+import { peek } from '../engine-access.js';
 
 const Fn = ed25519_FROST.utils.Fn;
 const RUNS = { numRuns: Number(process.env.FROST_RUNS ?? 25) };
@@ -59,7 +60,7 @@ describe('FROST threshold property (fast-check)', () => {
       const h = harness(nativeProvider);
       const shares = Array.from({ length: n }, (_, i) => at(`s${i + 1}`, 'shares'));
       const group = await h.run(frostKeygen({ threshold: t, participants: n, outputs: shares }));
-      const scalar = (id: number): bigint => h.db.use(shares[id - 1]!, (s) => Fn.fromBytes(decodeShare(s, 'share', 'test').signingShare));
+      const scalar = (id: number): bigint => peek(h.db, shares[id - 1]!, (s) => Fn.fromBytes(decodeShare(s, 'share', 'test').signingShare));
       const keyOf = (ids: number[]): string => Buffer.from(ed25519.Point.BASE.multiply(interpolate(ids.map((id) => [id, scalar(id)]))).toBytes()).toString('hex');
       const gpk = Buffer.from(group.groupPublicKey).toString('hex');
       assert.equal(keyOf(signers), gpk);

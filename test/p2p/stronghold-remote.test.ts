@@ -1,11 +1,11 @@
-// `stronghold.remote(addr)`: the library entry that loads the p2p stack on demand, with the caller's identity.
+// `remote(sh, addr)` from stronghold-ts/p2p: a remote handle with the caller's persistent identity.
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { test } from 'node:test';
 import { Stronghold } from '../../src/client/stronghold.js';
-import { peerIdOf, serve } from '../../src/p2p/index.js';
+import { peerIdOf, remote, serve } from '../../src/p2p/index.js';
 
-test('stronghold.remote signs on a server with the key stored there; the caller is known by its persistent id', async () => {
+test('remote(sh, addr) signs on a server with the key stored there; the caller is known by its persistent id', async () => {
   const server = Stronghold.create();
   const c = server.createClient('wallet');
   const { parseChain } = await import('../../src/procedures/json.js');
@@ -14,7 +14,7 @@ test('stronghold.remote signs on a server with the key stored there; the caller 
   const callerId = (await peerIdOf(caller)).toString();
   const srv = await serve(server, { listen: ['/ip4/127.0.0.1/tcp/0'], firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { [callerId]: 'allow' } } } });
   try {
-    const r = await caller.remote(srv.addresses()[0]!.toString());
+    const r = await remote(caller, srv.addresses()[0]!.toString());
     try {
       const wallet = r.client('wallet');
       const msg = Buffer.from('signed remotely');
@@ -28,7 +28,7 @@ test('stronghold.remote signs on a server with the key stored there; the caller 
       await r.close();
     }
     const stranger = Stronghold.create();
-    const denied = await stranger.remote(srv.addresses()[0]!.toString());
+    const denied = await remote(stranger, srv.addresses()[0]!.toString());
     try {
       await assert.rejects(denied.client('wallet').vaultExists('keys'), (e: any) => e.code === 'PermissionDenied');
     } finally {

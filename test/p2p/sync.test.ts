@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Stronghold } from '../../src/client/stronghold.js';
+import { Stronghold, syncEndpoint } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
 import { isStrongholdError } from '../../src/errors.js';
-import { localSource, syncClients, syncInto, syncSnapshots } from '../../src/p2p/sync.js';
+import { syncClients, syncInto, syncSnapshots, type Selection } from '../../src/p2p/sync.js';
 import { parseChain, parseProcedure } from '../../src/procedures/json.js';
 import { clientId } from '../../src/engine/ids.js';
 
@@ -85,13 +85,14 @@ describe('sync between local clients and snapshots', () => {
     sh.createClient('dst');
     src.writeSecret(at('v', 'a'), new Uint8Array(4).fill(1));
     src.writeSecret(at('v', 'b'), new Uint8Array(4).fill(2));
-    const honest = localSource(sh.clientDb(clientId(new TextEncoder().encode('src')))!);
+    const source = syncEndpoint(sh, clientId(new TextEncoder().encode('src')))!;
+    const honest = { hierarchy: async () => source.hierarchy(new Map(source.vaults().map((v) => [v, null]))), export: async (s: Selection) => source.export(s) };
     const greedy = { hierarchy: async () => {
       const h = await honest.hierarchy();
       for (const records of h.values()) records.delete(Buffer.from(at('v', 'b').recordId).toString('hex'));
       return h;
     }, export: async () => honest.export(new Map([...(await honest.hierarchy()).keys()].map((v) => [v, null]))) };
-    const r = await syncInto(sh.clientDb(clientId(new TextEncoder().encode('dst')))!, greedy, {});
+    const r = await syncInto(syncEndpoint(sh, clientId(new TextEncoder().encode('dst')))!, greedy, { fromPeer: true });
     assert.equal(r.merged, 1);
     assert.equal(sh.getClient('dst').recordExists(at('v', 'b')), false);
   });

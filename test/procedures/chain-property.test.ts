@@ -14,6 +14,7 @@ import { slip10Derive } from '../../src/procedures/slip10-derive.js';
 import type { ProcedureCall } from '../../src/procedures/types.js';
 import { writeVault } from '../../src/procedures/write-vault.js';
 import { at, harness, hexOf, PROVIDERS, rejection, type Harness } from './helpers.js';
+import { peek, plant } from '../engine-access.js';
 
 const LOCS = ['a/0', 'a/1', 'b/0', 'b/1', 'c/0'].map((s) => at(s.split('/')[1]!, s.split('/')[0]));
 const loc = fc.nat(LOCS.length - 1).map((i) => LOCS[i]!);
@@ -31,7 +32,7 @@ function snapshot(h: Harness): Record<string, string> {
   const out: Record<string, string> = {};
   for (const l of LOCS) {
     if (!h.db.recordExists(l)) continue;
-    out[l.toString()] = `${h.db.use(l, (s) => hexOf(s))}/${hexOf(h.db.recordInfo(l).hint)}`;
+    out[l.toString()] = `${peek(h.db, l, (s) => hexOf(s))}/${hexOf(h.db.recordInfo(l).hint)}`;
   }
   return out;
 }
@@ -45,7 +46,7 @@ for (const provider of PROVIDERS) {
         fc.asyncProperty(fc.array(fc.tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), loc), { maxLength: 4 }), fc.array(step, { maxLength: 6 }),
           async (initial, steps) => {
             const h = harness(provider);
-            for (const [data, l] of initial) h.db.write(l, data);
+            for (const [data, l] of initial) plant(h.db, l, data);
             const before = snapshot(h);
             const err = await rejection(h.chain([...steps, ed25519Sign({ privateKey: at('missing', 'c'), msg: new Uint8Array(1) })]));
             assert.ok(typeof err.details.step === 'number' && err.details.step <= steps.length);

@@ -3,7 +3,7 @@
  * providers every suite runs against (the swap that issue 4 item 5 asks to prove).
  */
 import { createHmac } from 'node:crypto';
-import { runChain } from '../../src/client/chain.js';
+import { runChain } from '../../src/exec/chain.js';
 import { nativeProvider } from '../../src/crypto/native.js';
 import { nobleProvider } from '../../src/crypto/noble.js';
 import type { CryptoProvider } from '../../src/crypto/provider.js';

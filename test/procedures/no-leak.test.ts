@@ -12,6 +12,7 @@ import { describe, test } from 'node:test';
 import { parseChain, resultToJSON } from '../../src/procedures/json.js';
 import type { Location } from '../../src/engine/location.js';
 import { harness, hexOf, PROVIDERS, rejection } from './helpers.js';
+import { peek } from '../engine-access.js';
 
 const doc = readFileSync(new URL('../../docs/procedures.md', import.meta.url), 'utf8');
 const section = doc.slice(doc.indexOf('## Catalogue'), doc.indexOf('## Chains'));
@@ -32,7 +33,7 @@ for (const provider of PROVIDERS) {
       const calls = parseChain(examples.filter((e) => e.type !== 'RevokeData' && e.type !== 'GarbageCollect'));
       const outputs = await h.chain(calls);
       const written = calls.flatMap((c) => c.procedure.locations(c.input).outputs.map((loc: Location) => ({ loc, type: c.procedure.type })));
-      const secrets: Uint8Array[] = written.map(({ loc, type }) => h.db.use(loc, (s) => Uint8Array.from(type === 'Slip10Derive' ? s.subarray(0, 32) : s)));
+      const secrets: Uint8Array[] = written.map(({ loc, type }) => peek(h.db, loc, (s) => Uint8Array.from(type === 'Slip10Derive' ? s.subarray(0, 32) : s)));
       assert.equal(secrets.length, 13);
       assert.ok(secrets.every((s) => s.length >= WINDOW));
 

@@ -14,7 +14,7 @@ import { ed25519Sign } from '../../src/procedures/ed25519-sign.js';
 import { generateKey } from '../../src/procedures/generate-key.js';
 import { hkdf } from '../../src/procedures/hkdf.js';
 import { hmac } from '../../src/procedures/hmac.js';
-import { decodePolicy, encodePolicy, LEGACY_POLICY, POLICY_PROCEDURES } from '../../src/procedures/policy.js';
+import { decodeHint, encodeHint, LEGACY_POLICY, POLICY_BITS, RECORD_KINDS } from '../../src/engine/policy.js';
 import { publicKey } from '../../src/procedures/public-key.js';
 import { slip10Derive } from '../../src/procedures/slip10-derive.js';
 import { slip10Generate } from '../../src/procedures/slip10-generate.js';
@@ -24,27 +24,36 @@ import { utf8 } from '../vectors.js';
 import { at, harness, PROVIDERS, rejection } from './helpers.js';
 
 const MSG = utf8('m');
-const policyAt = (h: ReturnType<typeof harness>, r: string) => decodePolicy(h.db.recordInfo(at(r)).hint);
+const policyAt = (h: ReturnType<typeof harness>, r: string) => decodeHint(h.db.recordInfo(at(r)).hint).policy;
 
-describe('policy hint encoding', () => {
-  test('round trip, magic, mask bits in catalogue order', () => {
-    const pad = new Uint8Array(15).fill(0xaa);
+describe('kind and policy hint encoding', () => {
+  test('round trip, magic, mask bits by the persisted bit table, the kind byte', () => {
+    const pad = new Uint8Array(14).fill(0xaa);
     for (const p of [{ exportable: true, allowed: null }, { exportable: false, allowed: ['PublicKey', 'Ed25519Sign'] }, { exportable: false, allowed: [] }]) {
-      const hint = encodePolicy(p, pad);
-      assert.equal(hint.length, 24);
-      assert.deepEqual([...hint.subarray(0, 4)], [0x73, 0x68, 0x70, 0x01]);
-      assert.deepEqual(decodePolicy(hint), p);
+      for (const kind of RECORD_KINDS) {
+        const hint = encodeHint(kind, p, pad);
+        assert.equal(hint.length, 24);
+        assert.deepEqual([...hint.subarray(0, 4)], [0x73, 0x68, 0x70, 0x02]);
+        assert.equal(hint[9], RECORD_KINDS.indexOf(kind));
+        assert.deepEqual(decodeHint(hint), { kind, policy: { exportable: p.exportable, allowed: p.allowed && POLICY_BITS.filter((n) => p.allowed!.includes(n)) } });
+      }
     }
-    const hint = encodePolicy({ exportable: false, allowed: ['WriteVault', 'ConcatSecret'] }, pad);
+    const hint = encodeHint('ed25519', { exportable: false, allowed: ['WriteVault', 'ConcatSecret'] }, pad);
     assert.equal(hint[4], 3);
-    assert.equal(new DataView(hint.buffer).getUint32(5), 1 | (1 << POLICY_PROCEDURES.indexOf('ConcatSecret')));
+    assert.equal(new DataView(hint.buffer).getUint32(5), 1 | (1 << POLICY_BITS.indexOf('ConcatSecret')));
   });
 
-  test('a hint without the magic (Rust, random) is the legacy policy; unknown flags fail closed', () => {
-    assert.deepEqual(decodePolicy(Uint8Array.of(1, 2, 3, ...new Uint8Array(21))), LEGACY_POLICY);
-    const hint = encodePolicy({ exportable: true, allowed: null }, new Uint8Array(15));
-    hint[4] = 0x80;
-    assert.deepEqual(decodePolicy(hint), { exportable: false, allowed: [] });
+  test('a hint without the magic (Rust, random) is unknown and legacy; version 1 keeps its policy; unknown flags or kinds fail closed', () => {
+    assert.deepEqual(decodeHint(Uint8Array.of(1, 2, 3, ...new Uint8Array(21))), { kind: 'unknown', policy: LEGACY_POLICY });
+    const v1 = encodeHint('ed25519', { exportable: false, allowed: ['Hmac'] }, new Uint8Array(14));
+    v1[3] = 0x01;
+    assert.deepEqual(decodeHint(v1), { kind: 'unknown', policy: { exportable: false, allowed: ['Hmac'] } });
+    const flags = encodeHint('seed', { exportable: true, allowed: null }, new Uint8Array(14));
+    flags[4] = 0x80;
+    assert.deepEqual(decodeHint(flags), { kind: 'invalid', policy: { exportable: false, allowed: [] } });
+    const kind = encodeHint('seed', { exportable: true, allowed: null }, new Uint8Array(14));
+    kind[9] = 200;
+    assert.equal(decodeHint(kind).kind, 'invalid');
   });
 });
 
@@ -150,7 +159,7 @@ for (const provider of PROVIDERS) {
 
     test('a Rust-written record (random hint) is exportable and usable by anything', async () => {
       const h = harness(provider);
-      h.db.write(at('legacy'), new Uint8Array(32).fill(3));
+      h.db.write(at('legacy'), new Uint8Array(32).fill(3), Uint8Array.of(9, 8, 7, ...new Uint8Array(21)));
       assert.deepEqual(policyAt(h, 'legacy'), LEGACY_POLICY);
       await h.run(writeVault({ data: new Uint8Array(32).fill(4), location: at('kek') }));
       assert.equal((await h.run(aesKeyWrapEncrypt({ encryptionKey: at('kek'), wrapKey: at('legacy') }))).length, 40);

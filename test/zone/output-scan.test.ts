@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Stronghold } from '../../src/client/stronghold.js';
+import { processZone } from '../../src/zone/host.js';
 import { Location } from '../../src/engine/location.js';
 import { aeadDecrypt } from '../../src/procedures/aead-decrypt.js';
 import { aeadEncrypt } from '../../src/procedures/aead-encrypt.js';
@@ -35,6 +36,7 @@ import { slip10Generate } from '../../src/procedures/slip10-generate.js';
 import type { ProcedureCall } from '../../src/procedures/types.js';
 import { writeVault } from '../../src/procedures/write-vault.js';
 import { x25519DiffieHellman } from '../../src/procedures/x25519-diffie-hellman.js';
+import { peekIn } from '../engine-access.js';
 
 const STEPS = 400;
 const WINDOW = 16;
@@ -111,9 +113,8 @@ function windows(secret: Uint8Array): string[] {
 
 async function scenario(zone: 'inline' | 'process', seed: number): Promise<{ steps: number; failures: number; procedures: Set<string> }> {
   const r = rng(seed);
-  const sh = Stronghold.create({ zone });
+  const sh = Stronghold.create(zone === 'process' ? { runner: processZone() } : {});
   const client = sh.createClient('scan');
-  const db = sh.clientDb(client.id)!;
   const secretWindows = new Set<string>();
   const publicWindows = new Set<string>();
   const haystacks: string[] = [];
@@ -127,7 +128,7 @@ async function scenario(zone: 'inline' | 'process', seed: number): Promise<{ ste
   const procedures = new Set<string>();
   let failures = 0;
   const collect = (): void => {
-    for (const loc of LOCATIONS) if (db.recordExists(loc)) db.use(loc, (s) => windows(s).forEach((w) => secretWindows.add(w)));
+    for (const loc of LOCATIONS) if (client.recordExists(loc)) peekIn(sh, client.id, loc, (s) => windows(s).forEach((w) => secretWindows.add(w)));
   };
   try {
     for (let step = 0; step < STEPS; step++) {

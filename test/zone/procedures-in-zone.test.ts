@@ -1,7 +1,7 @@
 /**
  * Both modes pass the whole procedure suite: test/procedures runs unchanged with every chain in the zone
  * (process-mode.ts swaps in zone-harness.ts), and the Stronghold front door runs procedures in the zone with
- * `zone: 'process'`, chains and rollback included.
+ * `runner: processZone()`, chains and rollback included.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,7 @@ import { publicKey } from '../../src/procedures/public-key.js';
 import { slip10Derive } from '../../src/procedures/slip10-derive.js';
 import { slip10Generate } from '../../src/procedures/slip10-generate.js';
 import { writeVault } from '../../src/procedures/write-vault.js';
+import { optionsFor } from '../runners.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const at = (record: string, vault = 'v'): Location => Location.generic(vault, record);
@@ -41,10 +42,10 @@ describe('procedure suite in process mode', () => {
   });
 });
 
-describe("Stronghold.create({ zone: 'process' })", () => {
+describe("Stronghold.create(optionsFor('process'))", () => {
   test('procedures, chains and rollback behave as inline', async () => {
     for (const zone of ['inline', 'process'] as const) {
-      const sh = Stronghold.create({ zone });
+      const sh = Stronghold.create(optionsFor(zone));
       try {
         const client = sh.createClient('c');
         const [, chainCode, pub, sig] = await client.executeChain([
@@ -87,7 +88,7 @@ describe("Stronghold.create({ zone: 'process' })", () => {
       }
     });
     const before = zones();
-    const sh = Stronghold.create({ zone: 'process' });
+    const sh = Stronghold.create(optionsFor('process'));
     await sh.createClient('c').execute(generateKey({ keyType: 'ed25519', output: at('k') }));
     const started = zones().filter((pid) => !before.includes(pid));
     assert.equal(started.length, 1, 'one zone process for the Stronghold');
@@ -95,7 +96,8 @@ describe("Stronghold.create({ zone: 'process' })", () => {
     assert.ok(!zones().includes(started[0]!), 'the zone exited');
   });
 
-  test('an unknown zone mode is refused', () => {
-    assert.throws(() => Stronghold.create({ zone: 'thread' as never }), (e: { code?: string; details?: { field?: string } }) => e.code === 'InvalidArgument' && e.details?.field === 'zone');
+  test('a runner this package did not make is refused: it would be handed every secret', () => {
+    const own = { run: async () => [] };
+    assert.throws(() => Stronghold.create({ runner: own as never }), (e: { code?: string; details?: { field?: string } }) => e.code === 'InvalidArgument' && e.details?.field === 'runner');
   });
 });

@@ -16,6 +16,7 @@ import { pbkdf2Hmac } from '../../src/procedures/pbkdf2-hmac.js';
 import { publicKey } from '../../src/procedures/public-key.js';
 import { writeVault } from '../../src/procedures/write-vault.js';
 import { ZoneRunner } from '../../src/zone/host.js';
+import { peek } from '../engine-access.js';
 
 process.env.STRONGHOLD_ZONE_TEST_HOOKS = '1';
 
@@ -150,7 +151,7 @@ describe('zone faults are contained', () => {
       const revoke = runner.run(db, [writeVault({ data: Uint8Array.of(99), location: at('r0') })]);
       await Promise.all([...writes, revoke]);
       assert.equal(db.listRecords(at('r0').vaultId, 'v').length, 20);
-      assert.equal(db.use(at('r0'), (s) => s[0]), 99);
+      assert.equal(peek(db, at('r0'), (s) => s[0]), 99);
     } finally {
       await runner.close();
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ClientInventory } from '../../client/stronghold.js';
-import { decodePolicy, describePolicy } from '../../procedures/policy.js';
+import { decodeHint, describePolicy } from '../../procedures/policy.js';
 import { optionalFlag, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { hex } from '../output.js';
@@ -23,8 +23,8 @@ function listClient(c: ClientInventory, name: string | null) {
   const vaults = c.vaults.map((v) => ({
     id: v.id,
     records: v.records.map((r) => {
-      const policy = decodePolicy(r.hint);
-      return { id: r.id, hint: hex(r.hint), length: r.length, policy: { exportable: policy.exportable, allowed: policy.allowed }, policyText: describePolicy(policy) };
+      const { kind, policy } = decodeHint(r.hint);
+      return { id: r.id, hint: hex(r.hint), length: r.length, kind, policy: { exportable: policy.exportable, allowed: policy.allowed }, policyText: describePolicy(policy) };
     }),
     revoked: v.revoked,
   }));
@@ -49,7 +49,7 @@ export const ls: Command = {
       lines.push(`client ${c.id}${c.name === null ? '' : ` (${c.name})`}`);
       for (const v of c.vaults) {
         lines.push(`  vault ${v.id}${v.revoked ? ` (${v.revoked} revoked)` : ''}`);
-        for (const r of v.records) lines.push(`    record ${r.id}  ${r.length} bytes  hint ${r.hint}  ${r.policyText}`);
+        for (const r of v.records) lines.push(`    record ${r.id}  ${r.length} bytes  ${r.kind}  hint ${r.hint}  ${r.policyText}`);
       }
       lines.push(`  store: ${c.storeKeys.length === 0 ? '(empty)' : c.storeKeys.map((k) => k.text ?? `0x${k.key}`).join(', ')}`);
     }

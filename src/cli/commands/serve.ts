@@ -5,7 +5,7 @@
  * logged on stderr.
  * @module
  */
-import { inlineRunner } from '../../client/client.js';
+import { inlineRunner } from '../../exec/runner.js';
 import type { Stronghold } from '../../client/stronghold.js';
 import { nativeProvider } from '../../crypto/native.js';
 import { DurableFrostRunner } from '../../frost/persist.js';

@@ -1,0 +1,104 @@
+/**
+ * Chained execution. `runChain` runs procedures in order over one client, each step through the engine's use
+ * gate under that procedure's declared rules (engine/gate.ts), so a step can open only the records its fields
+ * accept and writes only what its rules say. Later steps see earlier outputs by location; outputs are returned
+ * in order.
+ *
+ * Only calls that a procedure builder or the JSON parser made, of procedures in the catalogue, run: an object
+ * shaped like a procedure never gets a context.
+ *
+ * On failure the chain is undone as far as the engine allows (the gate's rollback: created records are revoked
+ * and collected, overwritten ones get their previous secret and hint back; RevokeData and GarbageCollect steps
+ * stay done, as in Rust), then the error is thrown: a StrongholdError keeps its own `code` (InvalidArgument,
+ * PolicyViolation, RecordNotFound...), with `details.step` (0-based) and `details.procedure` added and the
+ * original as `cause`, so callers switch on the code they would get from a single procedure; record errors also
+ * get `details.field`. Anything else becomes `ProcedureFailed`.
+ * @module
+ */
+import { describePath } from '../assert.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { ClientDb } from '../engine/db.js';
+import type { Transaction } from '../engine/gate.js';
+import { vaultId } from '../engine/ids.js';
+import { Location } from '../engine/location.js';
+import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { isCall } from '../procedures/fields.js';
+import { isRegistered } from '../procedures/registry.js';
+import type { Procedure, ProcedureContext } from '../procedures/types.js';
+
+/** One step's context: the gate's step for this procedure, and the transaction's record operations. */
+function contextFor(tx: Transaction, procedure: Procedure, provider: CryptoProvider): ProcedureContext {
+  const step = tx.step(procedure.rules);
+  return {
+    provider,
+    use: (access, loc, fn) => step.use(access, loc, fn),
+    useMany: (reads, fn) => step.useMany(reads, fn),
+    write: (access, loc, secret, request) => step.write(access, loc, secret, request),
+    revoke: (loc) => tx.revoke(loc),
+    garbageCollect: (vaultPath) => tx.garbageCollect(vaultId(vaultPath), describePath(vaultPath)),
+    recordExists: (loc) => tx.recordExists(loc),
+    versionOf: (loc) => tx.versionOf(loc),
+  };
+}
+
+/**
+ * The input field (`privateKey`, `input.seed`...) holding the location an engine error names: the one with
+ * that vault and record, or for VaultNotFound the first in that vault. Looks one object level deep.
+ */
+function fieldOf(input: unknown, vault: string, record: string | undefined): string | undefined {
+  const entries = (o: unknown, prefix: string): [string, unknown][] =>
+    typeof o === 'object' && o !== null && !(o instanceof Uint8Array) && !(o instanceof Location)
+      ? Object.entries(o).map(([k, v]) => [`${prefix}${k}`, v])
+      : [];
+  for (const [path, v] of entries(input, '').flatMap(([k, v]) => [[k, v] as [string, unknown], ...entries(v, `${k}.`)])) {
+    if (v instanceof Location && v.vault === vault && (record === undefined || v.record === record)) return path;
+  }
+  return undefined;
+}
+
+const RECORD_ERRORS = new Set(['RecordNotFound', 'RecordRevoked', 'VaultNotFound', 'CorruptRecord']);
+
+/**
+ * Adds the failing step to the error, keeping its code (see the module comment). Engine errors about a
+ * record also get `details.field`, the input field that named it.
+ */
+function atStep(err: unknown, step: number, procedure: string, input: unknown): StrongholdError {
+  if (isStrongholdError(err)) {
+    const d = err.details as { vault?: string; record?: string; field?: string };
+    let field = d.field;
+    if (field === undefined && RECORD_ERRORS.has(err.code) && d.vault !== undefined) {
+      field = fieldOf(input, d.vault, d.record);
+    }
+    const details = { ...(err.details as object), step, procedure, ...(field === undefined ? {} : { field }) } as never;
+    return new StrongholdError(err.code, `step ${step} (${procedure}): ${err.message}`, details, { cause: err });
+  }
+  const reason = err instanceof Error ? err.name : 'unknown error';
+  return new StrongholdError('ProcedureFailed', `step ${step} (${procedure}) failed: ${reason}`, { procedure, step, reason }, { cause: err });
+}
+
+/**
+ * Runs `calls` in order against `db`; returns one output per call. On failure, undoes the chain's writes
+ * and throws the step's error with `details.step` and `details.procedure`.
+ */
+export async function runChain(db: ClientDb, provider: CryptoProvider, calls: readonly unknown[]): Promise<unknown[]> {
+  if (!Array.isArray(calls)) throw invalidArgument('calls', 'an array of procedure calls');
+  calls.forEach((c, i) => {
+    if (!isCall(c) || !isRegistered(c.procedure)) throw invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure');
+  });
+  const tx = db.transaction((n) => provider.randomFill(new Uint8Array(n)));
+  const outputs: unknown[] = [];
+  try {
+    for (let step = 0; step < calls.length; step++) {
+      const { procedure, input } = calls[step] as { procedure: Procedure; input: unknown };
+      try {
+        outputs.push(await procedure.run(contextFor(tx, procedure, provider), input));
+      } catch (err) {
+        tx.rollback();
+        throw atStep(err, step, procedure.type, input);
+      }
+    }
+    return outputs;
+  } finally {
+    tx.release();
+  }
+}
