@@ -8,6 +8,7 @@
 import { toHex } from '../assert.js';
 import { Location } from '../engine/location.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { call } from './fields.js';
 import { PROCEDURE_BY_TYPE } from './registry.js';
 import type { ProcedureCall } from './types.js';
 
@@ -24,7 +25,7 @@ export function parseProcedure(json: unknown): ProcedureCall {
     const shown = type.length > 64 ? `${type.slice(0, 64)}…` : type;
     throw new StrongholdError('UnknownProcedure', `unknown procedure type "${shown}"`, { procedure: shown });
   }
-  return Object.freeze({ procedure, input: procedure.parse(fields) });
+  return call(procedure, procedure.parse(fields));
 }
 
 /** A chain: an array of procedure JSON objects. Field errors are prefixed with the index, e.g. `[2].msg`. */

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
+import { decodeHint, LEGACY_POLICY } from '../../src/engine/policy.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const isCode = (code: string, details?: Record<string, unknown>) => (e: any) => {
@@ -67,7 +68,9 @@ describe('Client records', () => {
 
     const hint = list[0]!.hint;
     c.writeSecret(loc, new Uint8Array(16).fill(3));
-    assert.deepEqual(c.listRecords('vault')[0]!.hint, hint, 'an update keeps the hint');
+    const updated = c.listRecords('vault')[0]!.hint;
+    assert.notDeepEqual(updated, hint, 'an update writes a fresh hint: the old kind and policy never stick to new bytes');
+    assert.deepEqual(decodeHint(updated), { kind: 'unknown', policy: LEGACY_POLICY });
     assert.equal(c.listRecords('vault')[0]!.length, 16);
 
     c.revokeSecret(loc);

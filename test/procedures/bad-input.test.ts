@@ -30,7 +30,7 @@ const K32 = at('k32');
 
 /** Builder-time errors: the call is never built. */
 const buildErrors: [string, () => unknown, string, string][] = [
-  ['unknown curve', () => slip10Derive({ curve: 'nist256p1' as never, chain: [], input: { seed: K32 }, output: OUT }), 'Slip10Derive', 'curve'],
+  ['unknown curve', () => slip10Derive({ curve: 'nist256p1' as never, chain: ["0'"], input: { seed: K32 }, output: OUT }), 'Slip10Derive', 'curve'],
   ['unknown key type', () => generateKey({ keyType: 'rsa' as never, output: OUT }), 'GenerateKey', 'keyType'],
   ['unknown cipher', () => aeadEncrypt({ cipher: 'aes128gcm' as never, key: K32, nonce: new Uint8Array(12), plaintext: new Uint8Array(0) }), 'AeadEncrypt', 'cipher'],
   ['unknown key-wrap cipher', () => aesKeyWrapEncrypt({ cipher: 'aes128' as never, encryptionKey: K32, wrapKey: K32 }), 'AesKeyWrapEncrypt', 'cipher'],
@@ -64,7 +64,7 @@ for (const provider of PROVIDERS) {
       ['missing vault', hmac({ hashType: 'sha256', msg: new Uint8Array(0), key: at('k', 'no-such-vault') }), 'VaultNotFound', 'key'],
       ['revoked input record', copyRecord({ source: at('revoked'), target: OUT }), 'RecordRevoked', 'source'],
       ['revoked second input', concatSecret({ locationA: K32, locationB: at('revoked'), output: OUT }), 'RecordRevoked', 'locationB'],
-      ['revoked seed', slip10Derive({ curve: 'ed25519', chain: [], input: { seed: at('revoked') }, output: OUT }), 'RecordRevoked', 'input.seed'],
+      ['revoked seed', slip10Derive({ curve: 'ed25519', chain: ["0'"], input: { seed: at('revoked') }, output: OUT }), 'RecordRevoked', 'input.seed'],
       ['failing AEAD tag', aeadDecrypt({ cipher: 'xchacha20poly1305', key: K32, nonce: new Uint8Array(24), ciphertext: new Uint8Array(8), tag: new Uint8Array(16) }), 'InvalidArgument', 'tag'],
       ['invalid mnemonic', bip39Recover({ mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon', output: OUT }), 'InvalidArgument', 'mnemonic'],
     ];

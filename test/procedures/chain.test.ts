@@ -48,7 +48,7 @@ for (const provider of PROVIDERS) {
         await h.run(writeVault({ data: key, location: at('plain', 'keys') }));
         const wrapped = await h.run(aesKeyWrapEncrypt({ encryptionKey: at('kek', 'keys'), wrapKey: at('plain', 'keys') }));
         const steps = [
-          generateKey({ keyType: 'ed25519', output: at('a', 'v1') }),
+          writeVault({ data: new Uint8Array(32).fill(7), location: at('a', 'v1') }),
           aesKeyWrapDecrypt({ decryptionKey: at('kek', 'keys'), wrappedKey: wrapped, output: at('unwrapped', 'v2') }),
           concatSecret({ locationA: at('a', 'v1'), locationB: at('unwrapped', 'v2'), output: at('joined', 'v3') }),
           copyRecord({ source: at('joined', 'v3'), target: at('copy', 'v1') }),

@@ -10,6 +10,7 @@ import type { CryptoProvider } from '../../src/crypto/provider.js';
 import { ClientDb } from '../../src/engine/db.js';
 import { Location } from '../../src/engine/location.js';
 import type { ProcedureCall } from '../../src/procedures/types.js';
+import { peek } from '../engine-access.js';
 
 export const PROVIDERS: readonly CryptoProvider[] = [nativeProvider, nobleProvider];
 
@@ -53,4 +54,9 @@ export async function rejection(p: Promise<unknown>): Promise<any> {
     return e;
   }
   throw new Error('expected a rejection');
+}
+
+/** The secret stored at `loc`, copied out through the test's view of the engine (test/engine-access.ts). */
+export function stored(h: Harness, loc: Location): Uint8Array {
+  return peek(h.db, loc, (s) => Uint8Array.from(s));
 }

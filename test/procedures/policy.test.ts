@@ -82,17 +82,18 @@ for (const provider of PROVIDERS) {
       await h.run(generateKey({ keyType: 'ed25519', output: at('secret') }));
       const err = await rejection(h.run(aesKeyWrapEncrypt({ encryptionKey: at('known-kek'), wrapKey: at('secret') })));
       assert.equal(err.code, 'PolicyViolation');
-      assert.deepEqual({ ...err.details, policy: undefined }, { procedure: 'AesKeyWrapEncrypt', vault: 'v', record: 'secret', policy: undefined, step: 0 });
+      assert.deepEqual({ ...err.details, policy: undefined }, { procedure: 'AesKeyWrapEncrypt', vault: 'v', record: 'secret', field: 'wrapKey', kind: 'ed25519', policy: undefined, step: 0 });
       assert.match(err.details.policy, /non-exportable/);
       // A non-exportable KEK may wrap an exportable key.
+      await h.run(hkdf({ hashType: 'sha256', ikm: at('known-kek'), okm: at('sealed-kek') }));
       await h.run(writeVault({ data: new Uint8Array(32).fill(8), location: at('exportable') }));
-      await h.run(aesKeyWrapEncrypt({ encryptionKey: at('secret'), wrapKey: at('exportable') }));
+      await h.run(aesKeyWrapEncrypt({ encryptionKey: at('sealed-kek'), wrapKey: at('exportable') }));
     });
 
     test('copy or concat of a non-exportable secret stays non-exportable, so it cannot be wrapped either', async () => {
       const h = harness(provider);
       await h.run(writeVault({ data: new Uint8Array(32).fill(7), location: at('kek') }));
-      await h.run(generateKey({ keyType: 'x25519', output: at('secret') }));
+      await h.run(writeVault({ data: new Uint8Array(32).fill(9), location: at('secret'), policy: { exportable: false } }));
       await h.run(copyRecord({ source: at('secret'), target: at('copy') }));
       await h.run(concatSecret({ locationA: at('kek'), locationB: at('secret'), output: at('joined') }));
       for (const r of ['copy', 'joined']) {
@@ -122,7 +123,7 @@ for (const provider of PROVIDERS) {
 
     test('AeadDecrypt with a non-exportable key returns the plaintext of a caller ciphertext', async () => {
       const h = harness(provider);
-      await h.run(generateKey({ keyType: 'x25519', output: at('k') }));
+      await h.run(writeVault({ data: new Uint8Array(32).fill(9), location: at('k'), policy: { exportable: false } }));
       const nonce = new Uint8Array(24);
       const sealed = await h.run(aeadEncrypt({ cipher: 'xchacha20poly1305', key: at('k'), nonce, plaintext: MSG }));
       const pt = await h.run(aeadDecrypt({ cipher: 'xchacha20poly1305', key: at('k'), nonce, tag: sealed.subarray(0, 16), ciphertext: sealed.subarray(16) }));
@@ -136,7 +137,7 @@ for (const provider of PROVIDERS) {
       await h.run(ed25519Sign({ privateKey: at('k'), msg: MSG }));
       await h.run(publicKey({ keyType: 'ed25519', privateKey: at('k') }));
       for (const c of [hmac({ hashType: 'sha256', msg: MSG, key: at('k') }), copyRecord({ source: at('k'), target: at('c') }),
-        slip10Derive({ curve: 'ed25519', chain: [], input: { seed: at('k') }, output: at('c') })]) {
+        slip10Derive({ curve: 'ed25519', chain: ["0'"], input: { seed: at('k') }, output: at('c') })]) {
         const err = await rejection(h.run(c));
         assert.equal(err.code, 'PolicyViolation');
         assert.equal(err.details.procedure, c.procedure.type);
