@@ -1,0 +1,200 @@
+/**
+ * A searching attacker for the key-separation promise (SECURITY.md, "Key separation"): protected records of
+ * every kind are planted in a client, then an attacker who knows nothing of them writes records it chooses and
+ * runs chains of the JSON vocabulary (every procedure, every field) through whatever door the test opens
+ * (inline, the zone, a p2p firewall). Every result and error is searched for a planted secret:
+ * - byte windows (16 bytes) of every planted secret, of the seed's SLIP-10 master keys, of FROST share scalars
+ *   and nonces, in each output as it is, reversed, halved, and XORed with every byte string the attacker knows;
+ * - private keys by their public keys: each 32-byte candidate is turned into its Ed25519, X25519 and secp256k1
+ *   public key and compared with the planted keys' public keys.
+ * @module
+ */
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import fc from 'fast-check';
+import type { Client } from '../../src/client/client.js';
+import type { Stronghold } from '../../src/client/stronghold.js';
+import { nativeProvider } from '../../src/crypto/native.js';
+import { Location } from '../../src/engine/location.js';
+import { decodeShare } from '../../src/procedures/frost-records.js';
+import { parseChain } from '../../src/procedures/json.js';
+import { masterKey } from '../../src/procedures/slip10.js';
+import { peekIn } from '../engine-access.js';
+
+const p = nativeProvider;
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const unhex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
+
+/** The planted records: vault `keys`, one per kind (and a restricted exportable one). */
+export const PLANTED = ['ed', 'secp', 'x', 'seed', 'slip-ed', 'slip-secp', 'imported', 'sym', 'derived', 'share', 'nonce', 'restricted'] as const;
+const SCRATCH = ['a', 'b', 'c', 'd'];
+const keysLoc = (r: string): { vault: string; record: string } => ({ vault: 'keys', record: r });
+const scratchLoc = (r: string): { vault: string; record: string } => ({ vault: 's', record: r });
+
+export interface Planted {
+  /** Hex of every 16-byte window of every planted secret. */
+  windows: Set<string>;
+  /** Hex of the public keys (every curve) of every planted private key. */
+  publicKeys: Set<string>;
+  /** The planted secrets themselves, for the direct check of whole values. */
+  secrets: Uint8Array[];
+}
+
+/** Plants protected records of every kind in `client` (through the procedures, as a user would) and reads them back for the search. */
+export async function plant(sh: Stronghold, client: Client): Promise<Planted> {
+  const imported = randomBytes(32);
+  const symmetric = randomBytes(32);
+  const kek = createCipheriv('id-aes256-wrap', imported, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'));
+  const wrapped = Buffer.concat([kek.update(symmetric), kek.final()]);
+  const recipients = [1, 2, 3].map(() => p.x25519PublicKey(randomBytes(32)));
+  await client.executeChain(parseChain([
+    { type: 'GenerateKey', keyType: 'ed25519', output: keysLoc('ed') },
+    { type: 'GenerateKey', keyType: 'secp256k1', output: keysLoc('secp') },
+    { type: 'GenerateKey', keyType: 'x25519', output: keysLoc('x') },
+    { type: 'Slip10Generate', output: keysLoc('seed') },
+    { type: 'Slip10Derive', curve: 'ed25519', chain: ["44'", "4218'", "0'"], input: { seed: keysLoc('seed') }, output: keysLoc('slip-ed') },
+    { type: 'Slip10Derive', curve: 'secp256k1', chain: ["44'", "60'", 0], input: { seed: keysLoc('seed') }, output: keysLoc('slip-secp') },
+    { type: 'WriteVault', data: hex(imported), location: keysLoc('imported'), policy: { exportable: false } },
+    { type: 'AesKeyWrapDecrypt', cipher: 'aes256', decryptionKey: keysLoc('imported'), wrappedKey: hex(wrapped), output: keysLoc('sym') },
+    { type: 'Hkdf', hashType: 'sha256', salt: '', label: '', ikm: keysLoc('imported'), okm: keysLoc('derived') },
+    { type: 'FrostKeygen', threshold: 2, participants: 3, outputs: [keysLoc('share'), keysLoc('share2'), keysLoc('share3')], recipients: recipients.map(hex) },
+    { type: 'FrostCommit', share: keysLoc('share'), nonces: keysLoc('nonce') },
+    { type: 'WriteVault', data: hex(randomBytes(32)), location: keysLoc('restricted'), policy: { allowed: ['Hmac'] } },
+  ]));
+  const read = (r: string): Uint8Array => peekIn(sh, client.id, Location.generic('keys', r), (s) => Uint8Array.from(s));
+  const secrets: Uint8Array[] = [];
+  for (const r of PLANTED) {
+    const bytes = read(r);
+    if (r === 'slip-ed' || r === 'slip-secp') secrets.push(bytes.subarray(0, 32));
+    else if (r === 'share') secrets.push(decodeShare(bytes, 'share', 'test').signingShare);
+    else if (r === 'nonce') secrets.push(bytes.subarray(37));
+    else secrets.push(bytes);
+  }
+  for (const r of ['share2', 'share3']) secrets.push(decodeShare(read(r), 'share', 'test').signingShare);
+  const seed = read('seed');
+  secrets.push(masterKey(p, 'ed25519', seed), masterKey(p, 'secp256k1', seed));
+  const windows = new Set<string>();
+  for (const s of secrets) for (let i = 0; i + 16 <= s.length; i++) windows.add(hex(s.subarray(i, i + 16)));
+  const publicKeys = new Set<string>();
+  for (const s of secrets) for (const pk of publicKeysOf(s.subarray(0, 32))) publicKeys.add(pk);
+  return { windows, publicKeys, secrets };
+}
+
+function publicKeysOf(candidate: Uint8Array): string[] {
+  if (candidate.length !== 32) return [];
+  const out = [hex(p.ed25519PublicKey(candidate)), hex(p.x25519PublicKey(candidate))];
+  if (secp256k1.utils.isValidSecretKey(candidate)) out.push(hex(secp256k1.getPublicKey(candidate, true)));
+  return out;
+}
+
+const xor = (a: Uint8Array, b: Uint8Array): Uint8Array => a.map((x, i) => x ^ b[i]!);
+
+/** What the attacker could undo an output into: as is, reversed, its halves, XOR with any known bytes of its length. */
+function transforms(o: Uint8Array, known: readonly Uint8Array[]): Uint8Array[] {
+  const out = [o, Uint8Array.from(o).reverse(), o.subarray(0, o.length >> 1), o.subarray(o.length >> 1)];
+  for (const k of known) if (k.length === o.length && k !== o) out.push(xor(o, k));
+  return out;
+}
+
+/** The first planted secret `values` reveal, as a short description (never the secret itself), or null. */
+export function findLeak(planted: Planted, values: readonly Uint8Array[], known: readonly Uint8Array[]): string | null {
+  for (const v of values) {
+    for (const t of transforms(v, known)) {
+      for (let i = 0; i + 16 <= t.length; i++) if (planted.windows.has(hex(t.subarray(i, i + 16)))) return `a planted byte window at offset ${i} of a ${v.length}-byte value`;
+      for (const c of t.length >= 32 ? [t.subarray(0, 32), t.subarray(t.length - 32)] : []) {
+        if (publicKeysOf(c).some((pk) => planted.publicKeys.has(pk))) return `a planted private key (matched by its public key) in a ${v.length}-byte value`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Every byte string in a JSON result or error: hex strings of 16+ bytes, and hex runs inside messages. */
+export function bytesIn(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(/[0-9a-f]{32,}/g)) if (m[0].length % 2 === 0) out.push(unhex(m[0]));
+  } else if (value instanceof Uint8Array) out.push(value);
+  else if (Array.isArray(value)) for (const v of value) bytesIn(v, out);
+  else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) bytesIn(v, out);
+  return out;
+}
+
+// The attacker's vocabulary: every procedure with every field, over planted and scratch locations.
+const bytes = (n: number): fc.Arbitrary<string> => fc.uint8Array({ minLength: n, maxLength: n }).map(hex);
+const len = fc.constantFrom(16, 32, 64);
+const anyBytes = len.chain(bytes);
+const planted = fc.constantFrom(...PLANTED, 'share2').map(keysLoc);
+const scratch = fc.constantFrom(...SCRATCH).map(scratchLoc);
+const anyLoc = fc.oneof({ arbitrary: planted, weight: 3 }, { arbitrary: scratch, weight: 2 });
+const hash = fc.constantFrom('sha256', 'sha512');
+const hardened = fc.integer({ min: 0, max: 5 }).map((n) => `${n}'`);
+const index = fc.oneof(hardened, fc.integer({ min: 0, max: 5 }));
+/** An X25519 public key the attacker holds the private key of (`ATTACKER_X25519`), or the base point. */
+const ATTACKER_X25519 = p.x25519PublicKey(unhex('7'.repeat(64)));
+const theirKey = fc.constantFrom(hex(ATTACKER_X25519), '09' + '00'.repeat(31));
+const policy = fc.option(fc.record({ exportable: fc.boolean() }, { requiredKeys: [] }), { nil: undefined });
+const strip = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export const step: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  fc.record({ type: fc.constant('WriteVault'), data: anyBytes, location: scratch, policy }),
+  fc.record({ type: fc.constant('RevokeData'), location: anyLoc, shouldGc: fc.boolean() }),
+  fc.record({ type: fc.constant('GarbageCollect'), vault: fc.constantFrom('s', 'keys') }),
+  fc.record({ type: fc.constant('CopyRecord'), source: anyLoc, target: scratch, policy }),
+  fc.record({ type: fc.constant('Slip10Generate'), output: scratch }),
+  fc.tuple(fc.constantFrom('ed25519', 'secp256k1'), fc.array(index, { maxLength: 3 }), fc.constantFrom('seed', 'key'), anyLoc, scratch).map(([curve, chain, mode, from, output]) => ({
+    type: 'Slip10Derive', curve, chain: curve === 'ed25519' ? chain.map((c) => (typeof c === 'number' ? `${c}'` : c)) : chain, input: { [mode]: from }, output,
+  })),
+  fc.record({ type: fc.constant('BIP39Generate'), output: scratch }),
+  fc.record({ type: fc.constant('BIP39Recover'), mnemonic: fc.constant('abandon '.repeat(11) + 'about'), output: scratch }),
+  fc.record({ type: fc.constant('GenerateKey'), keyType: fc.constantFrom('ed25519', 'secp256k1', 'x25519'), output: scratch }),
+  fc.record({ type: fc.constant('PublicKey'), keyType: fc.constantFrom('ed25519', 'secp256k1', 'x25519'), privateKey: anyLoc }),
+  fc.record({ type: fc.constant('GetEvmAddress'), privateKey: anyLoc }),
+  fc.record({ type: fc.constant('Ed25519Sign'), privateKey: anyLoc, msg: anyBytes }),
+  fc.record({ type: fc.constant('Secp256k1EcdsaSign'), flavor: fc.constantFrom('keccak256', 'sha256'), privateKey: anyLoc, msg: anyBytes }),
+  fc.record({ type: fc.constant('X25519DiffieHellman'), privateKey: anyLoc, publicKey: theirKey, sharedKey: scratch }),
+  fc.record({ type: fc.constant('Hmac'), hashType: hash, msg: anyBytes, key: anyLoc }),
+  fc.record({ type: fc.constant('Hkdf'), hashType: hash, salt: anyBytes, label: anyBytes, ikm: anyLoc, okm: scratch }),
+  fc.record({ type: fc.constant('Pbkdf2Hmac'), hashType: hash, password: anyBytes, salt: anyBytes, count: fc.integer({ min: 1, max: 3 }), output: scratch }),
+  fc.record({ type: fc.constant('ConcatKdf'), hashType: hash, algorithmId: fc.constant('A256GCM'), sharedSecret: anyLoc, keyLen: fc.constantFrom(16, 32, 64), apu: fc.constant(''), apv: fc.constant(''), pubInfo: fc.constant(''), privInfo: fc.constant(''), output: scratch }),
+  fc.record({ type: fc.constant('AeadEncrypt'), cipher: fc.constantFrom('aes256gcm', 'xchacha20poly1305'), key: anyLoc, nonce: bytes(24), plaintext: anyBytes, associatedData: fc.constant('') }).map((s) => ({ ...s, nonce: s.cipher === 'aes256gcm' ? s.nonce.slice(0, 24) : s.nonce })),
+  fc.record({ type: fc.constant('AeadDecrypt'), cipher: fc.constant('xchacha20poly1305'), key: anyLoc, nonce: bytes(24), tag: bytes(16), ciphertext: anyBytes, associatedData: fc.constant('') }),
+  fc.record({ type: fc.constant('AesKeyWrapEncrypt'), cipher: fc.constant('aes256'), encryptionKey: anyLoc, wrapKey: anyLoc }),
+  fc.record({ type: fc.constant('AesKeyWrapDecrypt'), cipher: fc.constant('aes256'), decryptionKey: anyLoc, wrappedKey: fc.constantFrom(40, 72).chain(bytes), output: scratch }),
+  fc.record({ type: fc.constant('ConcatSecret'), locationA: anyLoc, locationB: anyLoc, output: scratch, policy }),
+  fc.record({ type: fc.constant('FrostKeygen'), threshold: fc.constant(2), participants: fc.constant(3), outputs: fc.constant([scratchLoc('a'), scratchLoc('b'), scratchLoc('c')]), recipients: fc.constant([hex(ATTACKER_X25519), hex(ATTACKER_X25519), hex(ATTACKER_X25519)]) }),
+  fc.record({ type: fc.constant('FrostCommit'), share: anyLoc, nonces: scratch }),
+  fc.record({ type: fc.constant('FrostShareExport'), share: anyLoc }),
+  fc.record({ type: fc.constant('FrostShareImport'), sealed: fc.constantFrom(200, 300).chain(bytes), key: anyLoc, output: scratch }),
+  fc.record({ type: fc.constant('FrostSign'), share: anyLoc, nonces: anyLoc, message: anyBytes, commitments: fc.constant([]) }),
+).map((s) => strip(s as Record<string, unknown>));
+
+/** A chain of 1..5 steps. */
+export const chain = fc.array(step, { minLength: 1, maxLength: 5 });
+
+/** An episode: a few chains one after another on the same planted client (state carries over). */
+export const episode = fc.array(chain, { minLength: 1, maxLength: 3 });
+
+export type Door = (json: Record<string, unknown>[]) => Promise<unknown>;
+
+/**
+ * Runs `chains` through `door` and returns the first leak found (with the chain that caused it), or null.
+ * The attacker knows everything it wrote and every result; every result and error is searched.
+ */
+export async function attack(door: Door, planted: Planted, chains: readonly Record<string, unknown>[][]): Promise<{ leak: string; chain: unknown } | null> {
+  const known: Uint8Array[] = [];
+  for (const c of chains) {
+    for (const s of c) known.push(...bytesIn(s));
+    let result: unknown;
+    try {
+      result = await door(c);
+    } catch (e) {
+      const err = e as { message?: unknown; details?: unknown; code?: unknown };
+      result = { message: String(err.message), details: err.details ?? null };
+    }
+    const values = bytesIn(result);
+    const leak = findLeak(planted, values, known);
+    if (leak) return { leak, chain: c };
+    known.push(...values);
+  }
+  return null;
+}
