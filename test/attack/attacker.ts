@@ -27,7 +27,7 @@ const unhex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
 /** The planted records: vault `keys`, one per kind (and a restricted exportable one). */
 export const PLANTED = ['ed', 'secp', 'x', 'seed', 'slip-ed', 'slip-secp', 'imported', 'sym', 'derived', 'share', 'nonce', 'restricted'] as const;
-const SCRATCH = ['a', 'b', 'c', 'd'];
+const SCRATCH = ['a', 'b', 'c'];
 const keysLoc = (r: string): { vault: string; record: string } => ({ vault: 'keys', record: r });
 const scratchLoc = (r: string): { vault: string; record: string } => ({ vault: 's', record: r });
 
@@ -136,45 +136,62 @@ const policy = fc.option(fc.record({ exportable: fc.boolean() }, { requiredKeys:
 const strip = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 export const step: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  fc.record({ type: fc.constant('WriteVault'), data: anyBytes, location: scratch, policy }),
-  fc.record({ type: fc.constant('RevokeData'), location: anyLoc, shouldGc: fc.boolean() }),
-  fc.record({ type: fc.constant('GarbageCollect'), vault: fc.constantFrom('s', 'keys') }),
-  fc.record({ type: fc.constant('CopyRecord'), source: anyLoc, target: scratch, policy }),
-  fc.record({ type: fc.constant('Slip10Generate'), output: scratch }),
-  fc.tuple(fc.constantFrom('ed25519', 'secp256k1'), fc.array(index, { maxLength: 3 }), fc.constantFrom('seed', 'key'), anyLoc, scratch).map(([curve, chain, mode, from, output]) => ({
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('WriteVault'), data: anyBytes, location: scratch, policy }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('RevokeData'), location: anyLoc, shouldGc: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('GarbageCollect'), vault: fc.constantFrom('s', 'keys') }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('CopyRecord'), source: anyLoc, target: scratch, policy }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('Slip10Generate'), output: scratch }) },
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom('ed25519', 'secp256k1'), fc.oneof(fc.constant([]), fc.array(index, { minLength: 1, maxLength: 3 })), fc.constantFrom('seed', 'key'), anyLoc, scratch).map(([curve, chain, mode, from, output]) => ({
     type: 'Slip10Derive', curve, chain: curve === 'ed25519' ? chain.map((c) => (typeof c === 'number' ? `${c}'` : c)) : chain, input: { [mode]: from }, output,
-  })),
-  fc.record({ type: fc.constant('BIP39Generate'), output: scratch }),
-  fc.record({ type: fc.constant('BIP39Recover'), mnemonic: fc.constant('abandon '.repeat(11) + 'about'), output: scratch }),
-  fc.record({ type: fc.constant('GenerateKey'), keyType: fc.constantFrom('ed25519', 'secp256k1', 'x25519'), output: scratch }),
-  fc.record({ type: fc.constant('PublicKey'), keyType: fc.constantFrom('ed25519', 'secp256k1', 'x25519'), privateKey: anyLoc }),
-  fc.record({ type: fc.constant('GetEvmAddress'), privateKey: anyLoc }),
-  fc.record({ type: fc.constant('Ed25519Sign'), privateKey: anyLoc, msg: anyBytes }),
-  fc.record({ type: fc.constant('Secp256k1EcdsaSign'), flavor: fc.constantFrom('keccak256', 'sha256'), privateKey: anyLoc, msg: anyBytes }),
-  fc.record({ type: fc.constant('X25519DiffieHellman'), privateKey: anyLoc, publicKey: theirKey, sharedKey: scratch }),
-  fc.record({ type: fc.constant('Hmac'), hashType: hash, msg: anyBytes, key: anyLoc }),
-  fc.record({ type: fc.constant('Hkdf'), hashType: hash, salt: anyBytes, label: anyBytes, ikm: anyLoc, okm: scratch }),
-  fc.record({ type: fc.constant('Pbkdf2Hmac'), hashType: hash, password: anyBytes, salt: anyBytes, count: fc.integer({ min: 1, max: 3 }), output: scratch }),
-  fc.record({ type: fc.constant('ConcatKdf'), hashType: hash, algorithmId: fc.constant('A256GCM'), sharedSecret: anyLoc, keyLen: fc.constantFrom(16, 32, 64), apu: fc.constant(''), apv: fc.constant(''), pubInfo: fc.constant(''), privInfo: fc.constant(''), output: scratch }),
-  fc.record({ type: fc.constant('AeadEncrypt'), cipher: fc.constantFrom('aes256gcm', 'xchacha20poly1305'), key: anyLoc, nonce: bytes(24), plaintext: anyBytes, associatedData: fc.constant('') }).map((s) => ({ ...s, nonce: s.cipher === 'aes256gcm' ? s.nonce.slice(0, 24) : s.nonce })),
-  fc.record({ type: fc.constant('AeadDecrypt'), cipher: fc.constant('xchacha20poly1305'), key: anyLoc, nonce: bytes(24), tag: bytes(16), ciphertext: anyBytes, associatedData: fc.constant('') }),
-  fc.record({ type: fc.constant('AesKeyWrapEncrypt'), cipher: fc.constant('aes256'), encryptionKey: anyLoc, wrapKey: anyLoc }),
-  fc.record({ type: fc.constant('AesKeyWrapDecrypt'), cipher: fc.constant('aes256'), decryptionKey: anyLoc, wrappedKey: fc.constantFrom(40, 72).chain(bytes), output: scratch }),
-  fc.record({ type: fc.constant('ConcatSecret'), locationA: anyLoc, locationB: anyLoc, output: scratch, policy }),
-  fc.record({ type: fc.constant('FrostKeygen'), threshold: fc.constant(2), participants: fc.constant(3), outputs: fc.constant([scratchLoc('a'), scratchLoc('b'), scratchLoc('c')]), recipients: fc.constant([hex(ATTACKER_X25519), hex(ATTACKER_X25519), hex(ATTACKER_X25519)]) }),
-  fc.record({ type: fc.constant('FrostCommit'), share: anyLoc, nonces: scratch }),
-  fc.record({ type: fc.constant('FrostShareExport'), share: anyLoc }),
-  fc.record({ type: fc.constant('FrostShareImport'), sealed: fc.constantFrom(200, 300).chain(bytes), key: anyLoc, output: scratch }),
-  fc.record({ type: fc.constant('FrostSign'), share: anyLoc, nonces: anyLoc, message: anyBytes, commitments: fc.constant([]) }),
+  })) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('BIP39Generate'), output: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('BIP39Recover'), mnemonic: fc.constant('abandon '.repeat(11) + 'about'), output: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('GenerateKey'), keyType: fc.constantFrom('ed25519', 'secp256k1', 'x25519'), output: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('PublicKey'), keyType: fc.constantFrom('ed25519', 'secp256k1', 'x25519'), privateKey: anyLoc }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('GetEvmAddress'), privateKey: anyLoc }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('Ed25519Sign'), privateKey: anyLoc, msg: anyBytes }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('Secp256k1EcdsaSign'), flavor: fc.constantFrom('keccak256', 'sha256'), privateKey: anyLoc, msg: anyBytes }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('X25519DiffieHellman'), privateKey: anyLoc, publicKey: theirKey, sharedKey: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('Hmac'), hashType: hash, msg: anyBytes, key: anyLoc }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('Hkdf'), hashType: hash, salt: anyBytes, label: anyBytes, ikm: anyLoc, okm: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('Pbkdf2Hmac'), hashType: hash, password: anyBytes, salt: anyBytes, count: fc.integer({ min: 1, max: 3 }), output: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('ConcatKdf'), hashType: hash, algorithmId: fc.constant('A256GCM'), sharedSecret: anyLoc, keyLen: fc.constantFrom(16, 32, 64), apu: fc.constant(''), apv: fc.constant(''), pubInfo: fc.constant(''), privInfo: fc.constant(''), output: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('AeadEncrypt'), cipher: fc.constantFrom('aes256gcm', 'xchacha20poly1305'), key: anyLoc, nonce: bytes(24), plaintext: anyBytes, associatedData: fc.constant('') }).map((s) => ({ ...s, nonce: s.cipher === 'aes256gcm' ? s.nonce.slice(0, 24) : s.nonce })) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('AeadDecrypt'), cipher: fc.constant('xchacha20poly1305'), key: anyLoc, nonce: bytes(24), tag: bytes(16), ciphertext: anyBytes, associatedData: fc.constant('') }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('AesKeyWrapEncrypt'), cipher: fc.constant('aes256'), encryptionKey: anyLoc, wrapKey: anyLoc }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('AesKeyWrapDecrypt'), cipher: fc.constant('aes256'), decryptionKey: anyLoc, wrappedKey: fc.constantFrom(40, 72).chain(bytes), output: scratch }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('ConcatSecret'), locationA: anyLoc, locationB: anyLoc, output: scratch, policy }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostKeygen'), threshold: fc.constant(2), participants: fc.constant(3), outputs: fc.constant([scratchLoc('a'), scratchLoc('b'), scratchLoc('c')]), recipients: fc.constant([hex(ATTACKER_X25519), hex(ATTACKER_X25519), hex(ATTACKER_X25519)]) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostCommit'), share: anyLoc, nonces: scratch }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('FrostShareExport'), share: anyLoc }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostShareImport'), sealed: fc.constantFrom(200, 300).chain(bytes), key: anyLoc, output: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostSign'), share: anyLoc, nonces: anyLoc, message: anyBytes, commitments: fc.constant([]) }) },
 ).map((s) => strip(s as Record<string, unknown>));
 
-/** A chain of 1..5 steps. */
+/** A chain of 1..5 steps; the steps that move or combine records come more often, as an attacker would try them. */
 export const chain = fc.array(step, { minLength: 1, maxLength: 5 });
 
 /** An episode: a few chains one after another on the same planted client (state carries over). */
 export const episode = fc.array(chain, { minLength: 1, maxLength: 3 });
 
 export type Door = (json: Record<string, unknown>[]) => Promise<unknown>;
+
+let lastResult: unknown = null;
+
+/** The result of a chain, or its error as the caller sees it (message and details). */
+async function outcome(door: Door, chain: Record<string, unknown>[]): Promise<unknown> {
+  try {
+    return await door(chain);
+  } catch (e) {
+    const err = e as { message?: unknown; details?: unknown };
+    return { message: String(err.message), details: err.details ?? null, failed: true };
+  }
+}
+
+async function tryChain(door: Door, chain: Record<string, unknown>[]): Promise<boolean> {
+  lastResult = await outcome(door, chain);
+  return !(typeof lastResult === 'object' && lastResult !== null && 'failed' in lastResult);
+}
 
 /**
  * Runs `chains` through `door` and returns the first leak found (with the chain that caused it), or null.
@@ -184,17 +201,16 @@ export async function attack(door: Door, planted: Planted, chains: readonly Reco
   const known: Uint8Array[] = [];
   for (const c of chains) {
     for (const s of c) known.push(...bytesIn(s));
-    let result: unknown;
-    try {
-      result = await door(c);
-    } catch (e) {
-      const err = e as { message?: unknown; details?: unknown; code?: unknown };
-      result = { message: String(err.message), details: err.details ?? null };
+    // A chain that fails gives back only its error and leaves nothing behind; the attacker then tries its steps
+    // one by one, so that what a random chain breaks on does not hide what its other steps would do.
+    const runs = await tryChain(door, c) ? [c] : [c, ...c.map((s) => [s])];
+    for (const run of runs) {
+      const result = run === c ? lastResult : await outcome(door, run);
+      const values = bytesIn(result);
+      const leak = findLeak(planted, values, known);
+      if (leak) return { leak, chain: run };
+      known.push(...values);
     }
-    const values = bytesIn(result);
-    const leak = findLeak(planted, values, known);
-    if (leak) return { leak, chain: c };
-    known.push(...values);
   }
   return null;
 }

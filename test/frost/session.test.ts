@@ -239,7 +239,8 @@ for (const zone of ['inline', 'process'] as const) {
         // A peer allowed to write the nonce vault plants a record with nonces it knows, with FrostSign's policy.
         const planted = { vault: 'frost-nonces', record: 'planted' };
         await exec.execute({ type: 'WriteVault', data: '46524e01'.padEnd(266, '1'), location: planted, policy: { exportable: false, allowed: ['FrostSign'] } });
-        await assert.rejects(p1!.sign(planted, MSG, list), code('InvalidArgument', (e) => assert.equal(e.details.field, 'nonces')));
+        // It is of kind unknown: only FrostCommit makes nonce records, so the engine refuses it before it is opened.
+        await assert.rejects(p1!.sign(planted, MSG, list), code('PolicyViolation', (e) => assert.deepEqual([e.details.field, e.details.kind], ['nonces', 'unknown'])));
         // Refused records are left alone: neither was a nonce pair of p1's share.
         assert.equal(sh.getClient('w').listRecords('frost-nonces').length, 3);
         assert.equal((await p2!.sign(c2.nonces, MSG, list)).signatureShare.length, 32);
