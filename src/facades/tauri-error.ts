@@ -8,9 +8,10 @@
 import { StrongholdError, type ErrorCode } from '../errors.js';
 
 /** The read-only string methods app code calls on a rejection it believes is a string. */
+// Up to ES2019, the `lib` of the SDK's examples' tsconfig, so these declarations compile in such projects too.
 const STRING_METHODS = [
-  'at', 'charAt', 'charCodeAt', 'codePointAt', 'concat', 'endsWith', 'includes', 'indexOf', 'lastIndexOf', 'localeCompare',
-  'match', 'matchAll', 'normalize', 'padEnd', 'padStart', 'repeat', 'replace', 'replaceAll', 'search', 'slice', 'split',
+  'charAt', 'charCodeAt', 'codePointAt', 'concat', 'endsWith', 'includes', 'indexOf', 'lastIndexOf', 'localeCompare',
+  'match', 'normalize', 'padEnd', 'padStart', 'repeat', 'replace', 'search', 'slice', 'split',
   'startsWith', 'substring', 'toLocaleLowerCase', 'toLocaleUpperCase', 'toLowerCase', 'toUpperCase', 'trim', 'trimEnd', 'trimStart',
 ] as const satisfies readonly (keyof string)[];
 
