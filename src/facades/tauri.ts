@@ -249,9 +249,9 @@ export class Store {
   path: string;
   client: BytesDto;
 
-  constructor(path: string, client: BytesDto) {
+  constructor(path: string, client: ClientPath) {
     this.path = path;
-    this.client = client;
+    this.client = toBytesDto(client);
   }
 
   #store() {
