@@ -45,6 +45,9 @@ async function withoutUnhandledRejections(fn: () => Promise<void>): Promise<unkn
   return seen;
 }
 
+// The call sequence of @iota/sdk 1.1.6 examples/wallet/migrate-stronghold-snapshot-v2-to-v3.ts: the migration
+// without await, then the v3 path opened on the next line. Its `new Wallet(walletOptions)` needs a node and a
+// wallet database; a Wallet opens its `secretManager` option with the SDK's SecretManager, which runs here.
 describe('the SDK migration example: migrateStrongholdSnapshotV2ToV3 without await, then a SecretManager on the new path', () => {
   test('the secret manager waits for the migration and gives the README addresses; nothing is rejected unhandled', async () => {
     const v2Path = copy(V2.file);
