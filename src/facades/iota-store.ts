@@ -8,8 +8,10 @@
  * encrypted and decrypted by the AeadEncrypt / AeadDecrypt procedures, so the key never leaves the vault.
  * @module
  */
-import { randomFillSync } from 'node:crypto';
+import { createDecipheriv, randomFillSync, scryptSync as nodeScryptSync } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Client } from '../client/client.js';
 import { Stronghold } from '../client/stronghold.js';
 import type { CryptoProvider } from '../crypto/provider.js';
@@ -19,7 +21,9 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { aeadDecrypt } from '../procedures/aead-decrypt.js';
 import { aeadEncrypt } from '../procedures/aead-encrypt.js';
+import { DEFAULT_MAX_WORK_FACTOR, FILE_KEY_BYTES, parseHeader } from '../snapshot/age.js';
 import { v2PasswordKey } from '../snapshot/keys.js';
+import { scryptMaxmem, scryptSync, SCRYPT_KEY_BYTES, SCRYPT_P, SCRYPT_R } from '../snapshot/scrypt.js';
 
 /** The SDK's fixed names (`common.rs`). */
 export const SDK_CLIENT_PATH = 'iota_seed';
@@ -87,13 +91,93 @@ export async function peekSnapshotVersion(path: string): Promise<2 | 3 | null> {
     return null;
   }
   try {
-    const head = new Uint8Array(7);
-    const { bytesRead } = await handle.read(head, 0, 7, 0);
-    if (bytesRead < 7 || Buffer.from(head.subarray(0, 5)).toString('latin1') !== 'PARTI' || head[6] !== 0) return null;
-    return head[5] === 2 ? 2 : head[5] === 3 ? 3 : null;
+    const head = new Uint8Array(SNAPSHOT_PREFIX_BYTES);
+    const { bytesRead } = await handle.read(head, 0, SNAPSHOT_PREFIX_BYTES, 0);
+    return snapshotVersionOf(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
+}
+
+/** The `PARTI` magic and the two version bytes before the age file (spec `snapshot-format.md`). */
+const SNAPSHOT_PREFIX_BYTES = 7;
+/** Enough for the age header with its one scrypt stanza (about 190 bytes); the payload is not needed. */
+const HEADER_PEEK_BYTES = 1024;
+/** age's scrypt salt label (C2SP age.md, scrypt recipient). */
+const SCRYPT_LABEL = new TextEncoder().encode('age-encryption.org/v1/scrypt');
+
+/**
+ * What the SDK's constructor finds out synchronously about a snapshot before anything else: a v2 file
+ * (`UnsupportedVersion`) or a v3 file that `key` does not open (`WrongPassword`, from the scrypt stanza alone, as
+ * age decrypts). A missing file, or one whose header the full open must judge, passes: the open reports those.
+ * This costs one scrypt run on the calling thread, as the SDK's native constructor does.
+ */
+export function checkSnapshotSync(path: string, key: Uint8Array, maxWorkFactor = DEFAULT_MAX_WORK_FACTOR): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return;
+  }
+  const head = new Uint8Array(HEADER_PEEK_BYTES);
+  let length: number;
+  try {
+    length = readSync(fd, head, 0, HEADER_PEEK_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const version = snapshotVersionOf(head.subarray(0, length));
+  if (version === 2) throw v2Refused(path);
+  if (version !== 3) return;
+  let header;
+  try {
+    header = parseHeader(head.subarray(SNAPSHOT_PREFIX_BYTES, length));
+  } catch {
+    return;
+  }
+  if (header.workFactor > maxWorkFactor) return;
+  const salt = new Uint8Array(SCRYPT_LABEL.length + header.salt.length);
+  salt.set(SCRYPT_LABEL);
+  salt.set(header.salt, SCRYPT_LABEL.length);
+  // node:crypto refuses N = 1 (work factor 0), which Stronghold's test files use.
+  const wrapKey = header.workFactor === 0
+    ? scryptSync(key, salt, 1, SCRYPT_R, SCRYPT_P, SCRYPT_KEY_BYTES)
+    : nodeScryptSync(key, salt, SCRYPT_KEY_BYTES, { N: 2 ** header.workFactor, r: SCRYPT_R, p: SCRYPT_P, maxmem: scryptMaxmem(header.workFactor) });
+  try {
+    const decipher = createDecipheriv('chacha20-poly1305', wrapKey, new Uint8Array(12), { authTagLength: 16 });
+    decipher.setAuthTag(header.wrappedKey.subarray(FILE_KEY_BYTES));
+    const fileKey = decipher.update(header.wrappedKey.subarray(0, FILE_KEY_BYTES));
+    try {
+      decipher.final();
+    } finally {
+      wipe(fileKey);
+    }
+  } catch {
+    throw new StrongholdError('WrongPassword', `wrong password for ${path} (the snapshot key does not unwrap its file key)`, {});
+  } finally {
+    wipe(wrapKey);
+  }
+}
+
+function snapshotVersionOf(head: Uint8Array): 2 | 3 | null {
+  if (head.length < SNAPSHOT_PREFIX_BYTES || Buffer.from(head.subarray(0, 5)).toString('latin1') !== 'PARTI' || head[6] !== 0) return null;
+  return head[5] === 2 ? 2 : head[5] === 3 ? 3 : null;
+}
+
+export function v2Refused(path: string): StrongholdError<'UnsupportedVersion'> {
+  return new StrongholdError('UnsupportedVersion', `${path} is a v2 snapshot: migrate it with migrateStrongholdSnapshotV2ToV3 first`, { found: '2', expected: '3' });
+}
+
+/**
+ * Migrations in progress, by the absolute path of each file they read or write. The SDK's migration is
+ * synchronous, so its examples call it without `await` and open the new file on the next line; a secret manager
+ * for one of these paths waits here instead of creating an empty file beside the migration.
+ */
+const migrations = new Map<string, Promise<void>>();
+
+/** The migration in progress that reads or writes `path`, if any. */
+export function migrationOf(path: string): Promise<void> | undefined {
+  return migrations.get(resolve(path));
 }
 
 export interface MigrateOptions {
@@ -107,12 +191,28 @@ export interface MigrateOptions {
  * PBKDF2-HMAC-SHA512(`currentPassword`, `salt`, `rounds`) (every SDK caller passes `'wallet.rs'`, 100), decrypts
  * each store value of client `iota_seed` with that same key and re-encrypts it under the `userdata-store-key`
  * record, then writes a v3 file keyed by the new password (default: the current one) to `newPath` (default: in
- * place), atomically. Unlike the SDK's synchronous function, this returns a Promise.
+ * place), atomically. The SDK's function is synchronous; this one returns a Promise, and until it settles a
+ * `SecretManager` for either path waits for it, so SDK code that does not `await` it still opens the migrated file.
  * @throws StrongholdError `UnsupportedVersion` (not a v2 file), `WrongPassword`, `CorruptPayload` (a store value
  *   that does not decrypt under the v2 key), `InvalidArgument`, `Io`, `SnapshotLocked`
  */
-export async function migrateStrongholdSnapshotV2ToV3(
+export function migrateStrongholdSnapshotV2ToV3(
   currentPath: string, currentPassword: string, salt: string, rounds: number, newPath?: string | null, newPassword?: string | null, options: MigrateOptions = {},
+): Promise<void> {
+  const paths = typeof currentPath === 'string' ? [resolve(currentPath), resolve(newPath ?? currentPath)] : [];
+  const done = migrate(currentPath, currentPassword, salt, rounds, newPath, newPassword, options);
+  for (const p of paths) migrations.set(p, done);
+  const forget = (): void => {
+    for (const p of paths) if (migrations.get(p) === done) migrations.delete(p);
+  };
+  // SDK code does not await the result, so a rejection here must not end the process: a failed migration is
+  // reported by the secret manager that waits for it (its first call rejects with this error), and to an `await`.
+  done.then(forget, forget);
+  return done;
+}
+
+async function migrate(
+  currentPath: string, currentPassword: string, salt: string, rounds: number, newPath: string | null | undefined, newPassword: string | null | undefined, options: MigrateOptions,
 ): Promise<void> {
   if (typeof currentPassword !== 'string') throw invalidArgument('currentPassword', 'a string');
   if (typeof salt !== 'string') throw invalidArgument('salt', 'a string');

@@ -12,17 +12,36 @@ import { SDK_DERIVE_OUTPUT_RECORD_PATH, SDK_SEED_RECORD_PATH, SDK_VAULT_PATH } f
 /** `0x`-prefixed lowercase hex, as the SDK's `HexEncodedString`. */
 export type HexEncodedString = string;
 
-/** The SDK's Stronghold options: `timeout` (seconds) is the Rust `StrongholdDto` field the TS type omits. */
+/**
+ * The SDK's Stronghold options. `snapshotPath` is optional in the SDK's type but required by its Rust side (the
+ * constructor throws without it), and so here. `timeout` (seconds) is the Rust `StrongholdDto` field the TS type omits.
+ */
 export interface StrongholdOptions {
   password?: string;
-  snapshotPath: string;
+  snapshotPath?: string;
   timeout?: number;
 }
 
-/** What `new SecretManager({ stronghold: ... })` takes in the SDK. */
-export interface StrongholdSecretManagerOptions {
+/** The SDK's name for what `new SecretManager({ stronghold: ... })` takes. */
+export interface StrongholdSecretManager {
   stronghold: StrongholdOptions;
 }
+
+/** The SDK's other secret managers: accepted by the types so SDK code compiles; the constructor refuses them. */
+export interface LedgerNanoSecretManager {
+  ledgerNano: boolean;
+}
+export interface MnemonicSecretManager {
+  mnemonic: string;
+}
+export interface SeedSecretManager {
+  hexSeed: string;
+}
+export interface PrivateKeySecretManager {
+  privateKey: HexEncodedString;
+}
+export type PlaceholderSecretManager = 'placeholder';
+export type SecretManagerType = LedgerNanoSecretManager | MnemonicSecretManager | SeedSecretManager | StrongholdSecretManager | PrivateKeySecretManager | PlaceholderSecretManager;
 
 /** This library's additions: snapshot options. */
 export interface SecretManagerSnapshotOptions {
@@ -40,8 +59,15 @@ export interface Bip44 {
   addressIndex?: number;
 }
 
+/** SLIP-44 coin types, as the SDK's enum. */
+export enum CoinType {
+  IOTA = 4218,
+  Shimmer = 4219,
+  Ether = 60,
+}
+
 /** `IGenerateAddressesOptions`; defaults as the SDK's `GetAddressesOptions`: coin 4219, account 0, range 0..20, hrp `rms`. */
-export interface GenerateAddressesOptions {
+export interface IGenerateAddressesOptions {
   coinType?: number;
   accountIndex?: number;
   /** End-exclusive. */
@@ -50,11 +76,20 @@ export interface GenerateAddressesOptions {
   options?: { internal?: boolean; ledgerNanoPrompt?: boolean };
 }
 
-/** The SDK's `Ed25519Signature` (signature type 0). */
-export interface Ed25519Signature {
-  type: 0;
+/** The SDK's `Ed25519Signature` (signature type 0): `0x` hex public key and signature. */
+export class Ed25519Signature {
+  readonly type = 0 as const;
   publicKey: HexEncodedString;
   signature: HexEncodedString;
+
+  constructor(publicKey: HexEncodedString, signature: HexEncodedString) {
+    this.publicKey = publicKey;
+    this.signature = signature;
+  }
+
+  getType(): 0 {
+    return this.type;
+  }
 }
 
 /** The SDK's `Secp256k1EcdsaSignature`: compressed 33-byte public key, 65-byte recoverable signature r || s || v. */
@@ -63,15 +98,26 @@ export interface Secp256k1EcdsaSignature {
   signature: HexEncodedString;
 }
 
-/** The SDK's `SignatureUnlock` (unlock type 0). */
-export interface SignatureUnlock {
-  type: 0;
+/** The SDK's `SignatureUnlock` (unlock type 0), the only `Unlock` a secret manager makes. */
+export class SignatureUnlock {
+  readonly type = 0 as const;
   signature: Ed25519Signature;
+
+  constructor(signature: Ed25519Signature) {
+    this.signature = signature;
+  }
+
+  getType(): 0 {
+    return this.type;
+  }
 }
 
+/** What `signatureUnlock` resolves to (the SDK's abstract `Unlock`). */
+export type Unlock = SignatureUnlock;
+
 /** SLIP-44 coin types and the SDK's default address range (`constants.rs`). */
-export const IOTA_COIN_TYPE = 4218;
-export const SHIMMER_COIN_TYPE = 4219;
+export const IOTA_COIN_TYPE = CoinType.IOTA;
+export const SHIMMER_COIN_TYPE = CoinType.Shimmer;
 export const ADDRESS_GAP_RANGE = 20;
 export const HARDENED = 0x8000_0000;
 const U32 = 0xffff_ffff;

@@ -4,17 +4,19 @@
  * `iota-wallet-secret`, seed record `iota-wallet-seed`), same key (BLAKE2b-256 of the password), same derivation
  * paths and address encodings, so a wallet's `.stronghold` file opens unchanged and gives the same addresses.
  *
- * Differences from the SDK, all listed in docs/migrating-from-iota-sdk.md:
+ * SDK code runs with only its import line changed (`from '@iota/sdk'` to `from 'stronghold-ts/iota'`): the
+ * constructor checks the password and the file version at once, as the SDK's does, then opens (or creates) the
+ * snapshot; errors are `StrongholdError`s whose `message` is the SDK's JSON `{ type, error }`; the helpers the
+ * SDK's examples use (`CoinType`, `utf8ToHex`, `Utils`, `initLogger`) are here. Differences that remain, each
+ * with its reason, are listed in docs/migrating-from-iota-sdk.md:
  * - One class holds what the SDK splits between `SecretManager` and `Wallet`: the Stronghold-related `Wallet`
  *   methods (`backup`, `restoreBackup`, `setStrongholdPasswordClearInterval`, ...) are methods here.
- * - `new StrongholdSecretManager({ stronghold: { password, snapshotPath, timeout } })` opens lazily on the first
- *   call (as the SDK's adapter); `await StrongholdSecretManager.create(...)` opens at once.
- * - Rejections are `StrongholdError`s with a `code` (`Locked` where the SDK says `KeyCleared`, `WrongPassword`
- *   for `InvalidPassword`, `UnsupportedVersion` for a v2 file), not JSON inside `error.message`.
+ * - `migrateStrongholdSnapshotV2ToV3` returns a Promise (the SDK's is synchronous); a secret manager for a path
+ *   being migrated waits for the migration.
  * - The password timeout counts inactivity: every call but `isStrongholdPasswordAvailable` restarts it (the SDK
  *   counts from `setStrongholdPassword`).
  *   When it fires the Stronghold is locked: pending changes saved, keys and decrypted state wiped.
- * - Messages may be given as bytes as well as `0x` hex; `migrateStrongholdSnapshotV2ToV3` returns a Promise.
+ * - Messages may be given as bytes as well as `0x` hex.
  * - No network: `signTransaction` and the Ledger methods are not provided; `signatureUnlock` is.
  * @module
  */
@@ -33,34 +35,40 @@ import { secp256k1EcdsaSign } from '../procedures/secp256k1-ecdsa-sign.js';
 import { slip10Derive } from '../procedures/slip10-derive.js';
 import type { Slip10Curve } from '../procedures/slip10.js';
 import { passwordKey } from '../snapshot/keys.js';
-import { peekSnapshotVersion, SDK_CLIENT_PATH, SDK_SEED_RECORD_PATH, SDK_VAULT_PATH } from './iota-store.js';
+import { sdkCall, sdkError } from './iota-errors.js';
+import { checkSnapshotSync, migrationOf, peekSnapshotVersion, SDK_CLIENT_PATH, SDK_SEED_RECORD_PATH, SDK_VAULT_PATH, v2Refused } from './iota-store.js';
 import {
-  ADDRESS_GAP_RANGE, bip44Chain, chainOf, derivedLocation, messageBytes, seedLocation, SHIMMER_COIN_TYPE, toHex, u32,
-  type Bip44, type Ed25519Signature, type GenerateAddressesOptions, type HexEncodedString, type Secp256k1EcdsaSignature,
-  type SecretManagerSnapshotOptions, type SignatureUnlock, type StrongholdOptions, type StrongholdSecretManagerOptions,
+  ADDRESS_GAP_RANGE, bip44Chain, chainOf, derivedLocation, Ed25519Signature, messageBytes, seedLocation, SHIMMER_COIN_TYPE, SignatureUnlock, toHex, u32,
+  type Bip44, type HexEncodedString, type IGenerateAddressesOptions, type Secp256k1EcdsaSignature,
+  type SecretManagerSnapshotOptions, type SecretManagerType, type StrongholdOptions,
 } from './iota-types.js';
 
 export {
   migrateStrongholdSnapshotV2ToV3, readUserData, writeUserData, SDK_CLIENT_PATH, SDK_DERIVE_OUTPUT_RECORD_PATH, SDK_SEED_RECORD_PATH,
   SDK_USERDATA_STORE_KEY_RECORD_PATH, SDK_VAULT_PATH, type MigrateOptions,
 } from './iota-store.js';
+export { isStrongholdError, StrongholdError, type ErrorCode, type ErrorDetails } from '../errors.js';
+export { SDK_ERROR_TYPE, type SdkErrorMessage } from './iota-errors.js';
+export { CoinType, Ed25519Signature, SignatureUnlock } from './iota-types.js';
 export type {
-  Bip44, Ed25519Signature, GenerateAddressesOptions, HexEncodedString, Secp256k1EcdsaSignature, SecretManagerSnapshotOptions,
-  SignatureUnlock, StrongholdOptions, StrongholdSecretManagerOptions,
+  Bip44, HexEncodedString, IGenerateAddressesOptions, LedgerNanoSecretManager, MnemonicSecretManager, PlaceholderSecretManager,
+  PrivateKeySecretManager, Secp256k1EcdsaSignature, SecretManagerSnapshotOptions, SecretManagerType, SeedSecretManager, StrongholdOptions,
+  StrongholdSecretManager, Unlock,
 } from './iota-types.js';
-
+export { hexToUtf8, initLogger, utf8ToHex, Utils } from './iota-utils.js';
 
 /** setTimeout turns a delay past 2^31-1 ms (24.8 days) into 1 ms, which would clear the password at once: cap it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The IOTA SDK's Stronghold secret manager. Every method is serialised, as the SDK's adapter holds one mutex.
+ * The IOTA SDK's `SecretManager`, for its Stronghold options (`StrongholdSecretManager`). Every method is
+ * serialised, as the SDK's adapter holds one mutex.
  * @example
- * const sm = await StrongholdSecretManager.create({ stronghold: { password, snapshotPath: 'wallet.stronghold' } })
+ * const sm = new SecretManager({ stronghold: { password, snapshotPath: 'wallet.stronghold' } })
  * await sm.storeMnemonic(mnemonic)
  * const [address] = await sm.generateEd25519Addresses({ coinType: 4218, range: { start: 0, end: 1 }, bech32Hrp: 'iota' })
  */
-export class StrongholdSecretManager {
+export class SecretManager {
   readonly snapshotPath: string;
   readonly #extra: SecretManagerSnapshotOptions;
   #sh: Stronghold | null = null;
@@ -72,27 +80,61 @@ export class StrongholdSecretManager {
   /** HMAC of the current key under a per-instance random key: compares passwords without keeping a second key copy. */
   readonly #tagKey = randomBytes(32);
   #keyTag: Buffer | null = null;
+  /** Why the constructor's open, which runs after it returns, failed: the next call reports it. */
+  #openFailure: unknown = null;
 
-  constructor(options: StrongholdSecretManagerOptions, extra: SecretManagerSnapshotOptions = {}) {
-    const s = (options as { stronghold?: StrongholdOptions } | null)?.stronghold;
-    if (!s || typeof s !== 'object') throw invalidArgument('stronghold', '{ snapshotPath, password?, timeout? }');
-    if (typeof s.snapshotPath !== 'string' || s.snapshotPath.length === 0) throw invalidArgument('stronghold.snapshotPath', 'a non-empty file path');
-    this.snapshotPath = s.snapshotPath;
-    this.#extra = { ...extra };
-    this.#timeoutMs = s.timeout === undefined ? null : u32(s.timeout, 'stronghold.timeout') * 1000;
-    if (s.password !== undefined) this.#pendingKey = passwordKey(checkPassword(s.password, 'stronghold.password'));
+  /**
+   * As the SDK's constructor: with a password, a v2 file (`UnsupportedVersion`) or a wrong password
+   * (`WrongPassword`) throws here, then the snapshot is opened, or created and written, before any later call runs.
+   * That check costs one scrypt run on this thread, as the SDK's does; it is skipped while a migration of the file
+   * runs (the open waits for the migration and a later call reports its outcome).
+   * @throws StrongholdError `InvalidArgument` (no `stronghold.snapshotPath`, which the SDK's Rust side requires too,
+   *   or another secret manager type), `UnsupportedVersion`, `WrongPassword`
+   */
+  constructor(options: SecretManagerType, extra: SecretManagerSnapshotOptions = {}) {
+    try {
+      const s = (options as { stronghold?: StrongholdOptions } | null)?.stronghold;
+      if (!s || typeof s !== 'object') throw invalidArgument('stronghold', '{ stronghold: { snapshotPath, password? } }: the Stronghold secret manager is the only one here');
+      if (typeof s.snapshotPath !== 'string' || s.snapshotPath.length === 0) throw invalidArgument('stronghold.snapshotPath', 'a non-empty file path (the SDK requires it too)');
+      this.snapshotPath = s.snapshotPath;
+      this.#extra = { ...extra };
+      this.#timeoutMs = s.timeout === undefined ? null : u32(s.timeout, 'stronghold.timeout') * 1000;
+      if (s.password === undefined) return;
+      const key = passwordKey(checkPassword(s.password, 'stronghold.password'));
+      if (!migrationOf(this.snapshotPath)) {
+        try {
+          checkSnapshotSync(this.snapshotPath, key, extra.maxWorkFactor);
+        } catch (e) {
+          wipe(key);
+          throw e;
+        }
+      }
+      this.#pendingKey = key;
+      this.#run(async () => undefined, false).catch((e: unknown) => {
+        this.#openFailure = e;
+      });
+    } catch (e) {
+      throw sdkError(e);
+    }
   }
 
-  /** Builds the manager and, with a password, opens (or creates) the snapshot at once. */
-  static async create(options: StrongholdSecretManagerOptions, extra: SecretManagerSnapshotOptions = {}): Promise<StrongholdSecretManager> {
-    const sm = new StrongholdSecretManager(options, extra);
-    if (sm.#pendingKey) await sm.#run(async () => undefined);
-    return sm;
+  /** Builds the manager and waits for the snapshot to be open (or created), reporting any failure of that open. */
+  static create(options: SecretManagerType, extra: SecretManagerSnapshotOptions = {}): Promise<SecretManager> {
+    return sdkCall(async () => {
+      const sm = new SecretManager(options, extra);
+      await sm.#run(async () => undefined, false);
+      return sm;
+    });
   }
 
   /** Runs `fn` after every earlier call, with the snapshot open, then restarts the inactivity timer. */
   #run<T>(fn: (sh: Stronghold) => Promise<T>, needsKey = true, activity = true): Promise<T> {
     const next = this.#queue.then(async () => {
+      if (this.#openFailure !== null) {
+        const failure = this.#openFailure;
+        this.#openFailure = null;
+        throw failure;
+      }
       if (this.#pendingKey) {
         const key = this.#pendingKey;
         this.#pendingKey = null;
@@ -126,6 +168,7 @@ export class StrongholdSecretManager {
   async #openWith(key: Uint8Array): Promise<void> {
     const tag = this.#tag(key);
     try {
+      await migrationOf(this.snapshotPath);
       if (this.#sh && this.#sh.isLocked) {
         await this.#sh.unlock({ key });
       } else if (!this.#sh) {
@@ -176,66 +219,78 @@ export class StrongholdSecretManager {
   }
 
   /** True while the key is in memory (the SDK's `isStrongholdPasswordAvailable`). */
-  async isStrongholdPasswordAvailable(): Promise<boolean> {
-    // A status query is not activity: a UI polling it must not keep the key in memory forever.
-    return this.#run(async () => this.#sh !== null && !this.#sh.isLocked, false, false);
+  isStrongholdPasswordAvailable(): Promise<boolean> {
+    return sdkCall(async () => {
+      // A status query is not activity: a UI polling it must not keep the key in memory forever.
+      return this.#run(async () => this.#sh !== null && !this.#sh.isLocked, false, false);
+    });
   }
 
   /**
    * Sets the password: opens the snapshot (creating it if missing) or unlocks it after a clear.
    * @throws StrongholdError `WrongPassword` (also when a different password is already set), `UnsupportedVersion` (a v2 file)
    */
-  async setStrongholdPassword(password: string): Promise<void> {
-    const key = passwordKey(checkPassword(password, 'password'));
-    return this.#run(async () => {
-      if (this.#sh && !this.#sh.isLocked) {
-        if (!this.#isCurrentKey(key)) throw new StrongholdError('WrongPassword', 'a different Stronghold password is already set', {});
-        return;
-      }
-      await this.#openWith(key);
-    }, false);
+  setStrongholdPassword(password: string): Promise<void> {
+    return sdkCall(async () => {
+      const key = passwordKey(checkPassword(password, 'password'));
+      return this.#run(async () => {
+        if (this.#sh && !this.#sh.isLocked) {
+          if (!this.#isCurrentKey(key)) throw new StrongholdError('WrongPassword', 'a different Stronghold password is already set', {});
+          return;
+        }
+        await this.#openWith(key);
+      }, false);
+    });
   }
 
   /**
    * Re-encrypts the snapshot under a new password. `changeStrongholdPassword(newPassword)` is the SecretManager
    * form; `changeStrongholdPassword(currentPassword, newPassword)` the Wallet form, which checks the current one.
    */
-  async changeStrongholdPassword(passwordOrCurrent: string, newPassword?: string): Promise<void> {
-    const next = checkPassword(newPassword ?? passwordOrCurrent, 'newPassword');
-    const current = newPassword === undefined ? null : passwordKey(checkPassword(passwordOrCurrent, 'currentPassword'));
-    return this.#run(async (sh) => {
-      if (current && !this.#isCurrentKey(current)) throw new StrongholdError('WrongPassword', 'the current Stronghold password does not match', {});
-      await sh.changePassword(next);
-      const key = passwordKey(next);
-      this.#keyTag = this.#tag(key);
-      wipe(key);
+  changeStrongholdPassword(passwordOrCurrent: string, newPassword?: string): Promise<void> {
+    return sdkCall(async () => {
+      const next = checkPassword(newPassword ?? passwordOrCurrent, 'newPassword');
+      const current = newPassword === undefined ? null : passwordKey(checkPassword(passwordOrCurrent, 'currentPassword'));
+      return this.#run(async (sh) => {
+        if (current && !this.#isCurrentKey(current)) throw new StrongholdError('WrongPassword', 'the current Stronghold password does not match', {});
+        await sh.changePassword(next);
+        const key = passwordKey(next);
+        this.#keyTag = this.#tag(key);
+        wipe(key);
+      });
     });
   }
 
   /** Locks: saves pending changes, then wipes the key and all decrypted state. Later calls fail with `Locked`. */
-  async clearStrongholdPassword(): Promise<void> {
-    return this.#run(async () => {
-      if (this.#sh && !this.#sh.isLocked) await this.#sh.lock();
-    }, false);
+  clearStrongholdPassword(): Promise<void> {
+    return sdkCall(async () => {
+      return this.#run(async () => {
+        if (this.#sh && !this.#sh.isLocked) await this.#sh.lock();
+      }, false);
+    });
   }
 
   /** Sets the inactivity timeout in milliseconds after which the password is cleared; no argument turns it off. */
-  async setStrongholdPasswordClearInterval(intervalInMilliseconds?: number): Promise<void> {
-    this.#timeoutMs = intervalInMilliseconds === undefined || intervalInMilliseconds === null ? null : u32(intervalInMilliseconds, 'intervalInMilliseconds');
-    return this.#run(async () => undefined, false);
+  setStrongholdPasswordClearInterval(intervalInMilliseconds?: number): Promise<void> {
+    return sdkCall(async () => {
+      this.#timeoutMs = intervalInMilliseconds === undefined || intervalInMilliseconds === null ? null : u32(intervalInMilliseconds, 'intervalInMilliseconds');
+      return this.#run(async () => undefined, false);
+    });
   }
 
   /**
    * Stores the BIP-39 seed of an English mnemonic (trimmed and validated) and saves the snapshot.
    * @throws StrongholdError `InvalidArgument` (invalid mnemonic, or a mnemonic is already stored), `Locked`
    */
-  async storeMnemonic(mnemonic: string): Promise<void> {
-    if (typeof mnemonic !== 'string') throw invalidArgument('mnemonic', 'a string');
-    return this.#run(async (sh) => {
-      const client = this.#client(sh);
-      if (client.recordExists(seedLocation())) throw invalidArgument('mnemonic', 'no stored mnemonic: this Stronghold already holds one (the SDK\'s MnemonicAlreadyStored)');
-      await client.execute(bip39Recover({ mnemonic: mnemonic.trim(), language: 'english', output: seedLocation() }));
-      await sh.save();
+  storeMnemonic(mnemonic: string): Promise<void> {
+    return sdkCall(async () => {
+      if (typeof mnemonic !== 'string') throw invalidArgument('mnemonic', 'a string');
+      return this.#run(async (sh) => {
+        const client = this.#client(sh);
+        if (client.recordExists(seedLocation())) throw invalidArgument('mnemonic', 'no stored mnemonic: this Stronghold already holds one (the SDK\'s MnemonicAlreadyStored)');
+        await client.execute(bip39Recover({ mnemonic: mnemonic.trim(), language: 'english', output: seedLocation() }));
+        await sh.save();
+      });
     });
   }
 
@@ -251,7 +306,7 @@ export class StrongholdSecretManager {
     }
   }
 
-  #range(o: GenerateAddressesOptions): { coin: number; account: number; internal: number; start: number; end: number } {
+  #range(o: IGenerateAddressesOptions): { coin: number; account: number; internal: number; start: number; end: number } {
     if (o !== undefined && (typeof o !== 'object' || o === null)) throw invalidArgument('options', 'an IGenerateAddressesOptions object');
     const opts = o ?? {};
     const start = u32(opts.range?.start ?? 0, 'range.start');
@@ -264,74 +319,86 @@ export class StrongholdSecretManager {
   }
 
   /** Bech32 Ed25519 addresses m/44'/coin'/account'/internal'/index' for index in [start, end). */
-  async generateEd25519Addresses(options: GenerateAddressesOptions = {}): Promise<string[]> {
-    const r = this.#range(options);
-    const hrp = options?.bech32Hrp ?? 'rms';
-    if (typeof hrp !== 'string' || !/^[\x21-\x7e]{1,83}$/.test(hrp)) throw invalidArgument('bech32Hrp', 'a bech32 human-readable part');
-    return this.#run(async (sh) => {
-      const client = this.#client(sh);
-      const out: string[] = [];
-      for (let index = r.start; index < r.end; index++) {
-        const pk = await this.#withDerived(client, 'ed25519', chainOf('ed25519', r.coin, r.account, r.internal, index), (loc) => client.execute(publicKey({ keyType: 'ed25519', privateKey: loc })));
-        const payload = new Uint8Array(33);
-        payload.set(sh.provider.blake2b256(pk), 1);
-        out.push(bech32.encode(hrp.toLowerCase(), bech32.toWords(payload), 90));
-      }
-      return out;
+  generateEd25519Addresses(options: IGenerateAddressesOptions = {}): Promise<string[]> {
+    return sdkCall(async () => {
+      const r = this.#range(options);
+      const hrp = options?.bech32Hrp ?? 'rms';
+      if (typeof hrp !== 'string' || !/^[\x21-\x7e]{1,83}$/.test(hrp)) throw invalidArgument('bech32Hrp', 'a bech32 human-readable part');
+      return this.#run(async (sh) => {
+        const client = this.#client(sh);
+        const out: string[] = [];
+        for (let index = r.start; index < r.end; index++) {
+          const pk = await this.#withDerived(client, 'ed25519', chainOf('ed25519', r.coin, r.account, r.internal, index), (loc) => client.execute(publicKey({ keyType: 'ed25519', privateKey: loc })));
+          const payload = new Uint8Array(33);
+          payload.set(sh.provider.blake2b256(pk), 1);
+          out.push(bech32.encode(hrp.toLowerCase(), bech32.toWords(payload), 90));
+        }
+        return out;
+      });
     });
   }
 
   /** EVM addresses (`0x` hex, no checksum) of m/44'/coin'/account'/internal/index on secp256k1. */
-  async generateEvmAddresses(options: GenerateAddressesOptions = {}): Promise<HexEncodedString[]> {
-    const r = this.#range(options);
-    return this.#run(async (sh) => {
-      const client = this.#client(sh);
-      const out: string[] = [];
-      for (let index = r.start; index < r.end; index++) {
-        const address = await this.#withDerived(client, 'secp256k1', chainOf('secp256k1', r.coin, r.account, r.internal, index), (loc) => client.execute(getEvmAddress({ privateKey: loc })));
-        out.push(toHex(address));
-      }
-      return out;
+  generateEvmAddresses(options: IGenerateAddressesOptions = {}): Promise<HexEncodedString[]> {
+    return sdkCall(async () => {
+      const r = this.#range(options);
+      return this.#run(async (sh) => {
+        const client = this.#client(sh);
+        const out: string[] = [];
+        for (let index = r.start; index < r.end; index++) {
+          const address = await this.#withDerived(client, 'secp256k1', chainOf('secp256k1', r.coin, r.account, r.internal, index), (loc) => client.execute(getEvmAddress({ privateKey: loc })));
+          out.push(toHex(address));
+        }
+        return out;
+      });
     });
   }
 
   /** Signs `message` with the Ed25519 key at `chain` (all segments hardened). */
-  async signEd25519(message: HexEncodedString | Uint8Array, chain: Bip44): Promise<Ed25519Signature> {
-    const msg = messageBytes(message);
-    const path = bip44Chain('ed25519', chain);
-    return this.#run(async (sh) => {
-      const client = this.#client(sh);
-      return this.#withDerived(client, 'ed25519', path, async (loc) => {
-        const pk = await client.execute(publicKey({ keyType: 'ed25519', privateKey: loc }));
-        const sig = await client.execute(ed25519Sign({ privateKey: loc, msg }));
-        return { type: 0 as const, publicKey: toHex(pk), signature: toHex(sig) };
+  signEd25519(message: HexEncodedString | Uint8Array, chain: Bip44): Promise<Ed25519Signature> {
+    return sdkCall(async () => {
+      const msg = messageBytes(message);
+      const path = bip44Chain('ed25519', chain);
+      return this.#run(async (sh) => {
+        const client = this.#client(sh);
+        return this.#withDerived(client, 'ed25519', path, async (loc) => {
+          const pk = await client.execute(publicKey({ keyType: 'ed25519', privateKey: loc }));
+          const sig = await client.execute(ed25519Sign({ privateKey: loc, msg }));
+          return new Ed25519Signature(toHex(pk), toHex(sig));
+        });
       });
     });
   }
 
   /** Signs the Keccak-256 of `message` with the secp256k1 key at `chain` (change and index not hardened). */
-  async signSecp256k1Ecdsa(message: HexEncodedString | Uint8Array, chain: Bip44): Promise<Secp256k1EcdsaSignature> {
-    const msg = messageBytes(message);
-    const path = bip44Chain('secp256k1', chain);
-    return this.#run(async (sh) => {
-      const client = this.#client(sh);
-      return this.#withDerived(client, 'secp256k1', path, async (loc) => {
-        const pk = await client.execute(publicKey({ keyType: 'secp256k1', privateKey: loc }));
-        const sig = await client.execute(secp256k1EcdsaSign({ flavor: 'keccak256', privateKey: loc, msg }));
-        return { publicKey: toHex(pk), signature: toHex(sig) };
+  signSecp256k1Ecdsa(message: HexEncodedString | Uint8Array, chain: Bip44): Promise<Secp256k1EcdsaSignature> {
+    return sdkCall(async () => {
+      const msg = messageBytes(message);
+      const path = bip44Chain('secp256k1', chain);
+      return this.#run(async (sh) => {
+        const client = this.#client(sh);
+        return this.#withDerived(client, 'secp256k1', path, async (loc) => {
+          const pk = await client.execute(publicKey({ keyType: 'secp256k1', privateKey: loc }));
+          const sig = await client.execute(secp256k1EcdsaSign({ flavor: 'keccak256', privateKey: loc, msg }));
+          return { publicKey: toHex(pk), signature: toHex(sig) };
+        });
       });
     });
   }
 
   /** A signature unlock for a transaction essence hash: `{ type: 0, signature: Ed25519Signature }`. */
-  async signatureUnlock(transactionEssenceHash: HexEncodedString | Uint8Array, chain: Bip44): Promise<SignatureUnlock> {
-    return { type: 0, signature: await this.signEd25519(transactionEssenceHash, chain) };
+  signatureUnlock(transactionEssenceHash: HexEncodedString | Uint8Array, chain: Bip44): Promise<SignatureUnlock> {
+    return sdkCall(async () => {
+      return new SignatureUnlock(await this.signEd25519(transactionEssenceHash, chain));
+    });
   }
 
   /** Writes a copy of the snapshot to `destination`, encrypted under `password` (the Wallet's `backup`). */
-  async backup(destination: string, password: string): Promise<void> {
-    checkPassword(password, 'password');
-    return this.#run(async (sh) => sh.saveAs(destination, password, this.#extra.workFactor === undefined ? {} : { workFactor: this.#extra.workFactor }));
+  backup(destination: string, password: string): Promise<void> {
+    return sdkCall(async () => {
+      checkPassword(password, 'password');
+      return this.#run(async (sh) => sh.saveAs(destination, password, this.#extra.workFactor === undefined ? {} : { workFactor: this.#extra.workFactor }));
+    });
   }
 
   /** 2.0 name of `backup`. */
@@ -345,23 +412,25 @@ export class StrongholdSecretManager {
    * accounts this library does not keep and are ignored.
    * @throws StrongholdError `WrongPassword`, `ClientNotFound` (the backup has no `iota_seed` client), `UnsupportedVersion`
    */
-  async restoreBackup(source: string, password: string, _ignoreIfCoinTypeMismatch?: boolean, _ignoreIfBech32Mismatch?: string): Promise<void> {
-    checkPassword(password, 'password');
-    return this.#run(async () => {
-      if (await peekSnapshotVersion(source) === 2) throw v2Refused(source);
-      const backup = await Stronghold.open(source, password, { readOnly: true, ...(this.#extra.provider ? { provider: this.#extra.provider } : {}) });
-      try {
-        if (!backup.hasClient(SDK_CLIENT_PATH)) throw new StrongholdError('ClientNotFound', `the backup has no client '${SDK_CLIENT_PATH}'`, { client: SDK_CLIENT_PATH });
-        if (this.#sh) {
-          await this.#sh.close();
-          this.#sh = null;
+  restoreBackup(source: string, password: string, _ignoreIfCoinTypeMismatch?: boolean, _ignoreIfBech32Mismatch?: string): Promise<void> {
+    return sdkCall(async () => {
+      checkPassword(password, 'password');
+      return this.#run(async () => {
+        if (await peekSnapshotVersion(source) === 2) throw v2Refused(source);
+        const backup = await Stronghold.open(source, password, { readOnly: true, ...(this.#extra.provider ? { provider: this.#extra.provider } : {}) });
+        try {
+          if (!backup.hasClient(SDK_CLIENT_PATH)) throw new StrongholdError('ClientNotFound', `the backup has no client '${SDK_CLIENT_PATH}'`, { client: SDK_CLIENT_PATH });
+          if (this.#sh) {
+            await this.#sh.close();
+            this.#sh = null;
+          }
+          await backup.saveAs(this.snapshotPath, password, this.#extra.workFactor === undefined ? {} : { workFactor: this.#extra.workFactor });
+        } finally {
+          await backup.close();
         }
-        await backup.saveAs(this.snapshotPath, password, this.#extra.workFactor === undefined ? {} : { workFactor: this.#extra.workFactor });
-      } finally {
-        await backup.close();
-      }
-      await this.#openWith(passwordKey(password));
-    }, false);
+        await this.#openWith(passwordKey(password));
+      }, false);
+    });
   }
 
   /** 2.0 name of `restoreBackup`. */
@@ -370,23 +439,19 @@ export class StrongholdSecretManager {
   }
 
   /** Stops the timer and closes the snapshot, wiping keys (unsaved changes are dropped; every SDK write already saved). */
-  async close(): Promise<void> {
-    return this.#run(async () => {
-      if (this.#timer) clearTimeout(this.#timer);
-      this.#timer = null;
-      this.#timeoutMs = null;
-      await this.#sh?.close();
-      this.#sh = null;
-    }, false);
+  close(): Promise<void> {
+    return sdkCall(async () => {
+      return this.#run(async () => {
+        if (this.#timer) clearTimeout(this.#timer);
+        this.#timer = null;
+        this.#timeoutMs = null;
+        await this.#sh?.close();
+        this.#sh = null;
+      }, false);
+    });
   }
 }
 
-/** The SDK's 1.x name: `new SecretManager({ stronghold: { ... } })`. */
-export { StrongholdSecretManager as SecretManager };
-
-function v2Refused(path: string): StrongholdError<'UnsupportedVersion'> {
-  return new StrongholdError('UnsupportedVersion', `${path} is a v2 snapshot: migrate it with migrateStrongholdSnapshotV2ToV3 first`, { found: '2', expected: '3' });
-}
 
 function checkPassword(password: unknown, field: string): string {
   if (typeof password !== 'string') throw invalidArgument(field, 'a string');

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, createPrivateKey, createPublicKey, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argon2id as nobleArgon2id } from '@noble/hashes/argon2.js';
@@ -12,7 +12,7 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { Stronghold as CoreStronghold } from '../../src/client/stronghold.js';
 import { Location as CoreLocation } from '../../src/engine/location.js';
 import { argon2id, readOrCreateSalt, TAURI_ARGON2_PARAMS, tauriArgon2Key } from '../../src/facades/tauri-kdf.js';
-import { Client, configure, Location, Stronghold } from '../../src/facades/tauri.js';
+import { Client, configure, Location, Stronghold, StrongholdError, TauriStrongholdError } from '../../src/facades/tauri.js';
 
 const isCode = (code: string) => (e: any) => e?.name === 'StrongholdError' && e.code === code;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -196,9 +196,20 @@ describe('passwordHash and errors', () => {
     await assert.rejects(Stronghold.load(path, 'abc', { passwordHash: () => new Uint8Array(31) }), (e: any) => isCode('InvalidArgument')(e) && e.details.field === 'passwordHash');
   });
 
-  test('without a key derivation, load and configure refuse (the plugin\'s Builder requires one)', async () => {
-    await assert.rejects(Stronghold.load(join(dir, 'none.hold'), 'pw', { passwordHash: undefined, argon2: undefined }), (e: any) => isCode('InvalidArgument')(e) && e.details.field === 'passwordHash');
-    assert.throws(() => configure({}), isCode('InvalidArgument'));
+  test('without configure, load uses the plugin\'s Argon2id with salt.txt beside the snapshot', async () => {
+    configure({});
+    const sub = join(dir, 'default-kdf');
+    mkdirSync(sub);
+    const path = join(sub, 'vault.hold');
+    const sh = await Stronghold.load(path, 'pw', { workFactor: 0 });
+    await (await sh.createClient('c')).getStore().insert('k', [7]);
+    await sh.unload();
+    const salt = readFileSync(join(sub, 'salt.txt'));
+    assert.equal(salt.length, 32);
+    const core = await CoreStronghold.open(path, { key: nobleArgon2id('pw', salt, { t: 2, m: 19_456, p: 1, dkLen: 32 }) }, { readOnly: true });
+    assert.deepEqual(core.loadClient('c').store.get('k'), new Uint8Array([7]));
+    await core.close();
+    assert.throws(() => configure(null as never), isCode('InvalidArgument'));
     await assert.rejects(Stronghold.load('', 'pw'), isCode('InvalidArgument'));
   });
 
@@ -217,12 +228,55 @@ describe('passwordHash and errors', () => {
     await second.unload();
   });
 
-  test('typed errors that still read well as strings', async () => {
+  test('a failed load of a loaded path keeps the loaded instance and its unsaved data (the plugin inserts only on success)', async () => {
+    const path = join(dir, 'keep.hold');
+    const opts = { passwordHash: (p: string) => new Uint8Array(32).fill(p.length), workFactor: 0 };
+    const first = await Stronghold.load(path, 'pw', opts);
+    const store = (await first.createClient('c')).getStore();
+    await store.insert('saved', [1]);
+    await first.save();
+    await store.insert('unsaved', [2]);
+    await assert.rejects(Stronghold.load(path, 'wrong', opts), isCode('WrongPassword'));
+    assert.deepEqual(await store.get('unsaved'), new Uint8Array([2]), 'the loaded instance survived');
+    await first.save();
+    const core = await CoreStronghold.open(path, { key: new Uint8Array(32).fill(2) }, { readOnly: true });
+    assert.deepEqual(core.loadClient('c').store.get('unsaved'), new Uint8Array([2]), 'and can still save');
+    await core.close();
+    await first.unload();
+  });
+
+  test('a loaded path that was never saved is replaced by a load with another password (nothing on disk to check against)', async () => {
+    const path = join(dir, 'never-saved.hold');
+    const opts = { passwordHash: (p: string) => new Uint8Array(32).fill(p.length), workFactor: 0 };
+    const first = await Stronghold.load(path, 'pw', opts);
+    await first.createClient('c');
+    const second = await Stronghold.load(path, 'other', opts);
+    await assert.rejects(second.loadClient('c'), isCode('ClientNotFound'));
+    await second.unload();
+  });
+
+  test('rejections carry the typed code and behave like the plugin\'s string rejections', async () => {
     const sh = await Stronghold.load(join(dir, 'errors.hold'), 'pw', { passwordHash: () => new Uint8Array(32), workFactor: 0 });
     const err = await sh.loadClient('missing').catch((e) => e);
     assert.ok(isCode('ClientNotFound')(err));
-    assert.equal(String(err), `StrongholdError: ${err.message}`, 'String(err) reads like the plugin\'s string rejection');
+    assert.ok(err instanceof StrongholdError && err instanceof TauriStrongholdError);
+    // App code written for the plugin, where `err` is a string:
+    assert.equal(String(err), err.message);
+    assert.equal(`${err}`, err.message);
+    assert.equal(err + '', err.message);
+    assert.ok(err.includes('missing') && err.startsWith(err.message.slice(0, 5)) && err.toLowerCase() === err.message.toLowerCase());
+    assert.equal(err.length, err.message.length);
+    assert.deepEqual(err.split(' '), err.message.split(' '));
+    const wrong = await Stronghold.load(join(dir, 'errors.hold'), 'pw', { passwordHash: () => new Uint8Array(31) }).catch((e) => e);
+    assert.ok(wrong instanceof TauriStrongholdError && wrong.code === 'InvalidArgument' && wrong.includes('passwordHash'));
     const vault = (await sh.createClient('c')).getVault('v');
+    assert.deepEqual(vault.procedureArgs, { snapshotPath: join(dir, 'errors.hold'), client: 'c', vault: 'v' }, 'public, as the plugin\'s');
+    await vault.remove(Location.generic('v', 'never written'));
+    await (await sh.createClient('empty')).getVault('no such vault').remove(Location.generic('x', 'r'));
+    await vault.insert('written', [1]);
+    await vault.remove(Location.generic('v', 'written'));
+    await vault.remove(Location.generic('v', 'written'));
+    await assert.rejects(vault.remove({ type: 'Generic', payload: { record: 5 } } as unknown as Location), isCode('InvalidArgument'), 'a malformed location still rejects');
     await assert.rejects(vault.deriveSLIP10([44], 'Seed', Location.generic('v', 's'), Location.generic('v', 'k')), isCode('InvalidArgument'), 'non-hardened Ed25519');
     await assert.rejects(vault.recoverBIP39('not a mnemonic', Location.generic('v', 's')), isCode('InvalidArgument'));
     await assert.rejects(vault.getEd25519PublicKey(Location.generic('v', 'nothing')), (e: any) => e?.name === 'StrongholdError');
