@@ -7,11 +7,12 @@
 import { stat } from 'node:fs/promises';
 import type { Client } from '../client/client.js';
 import { Stronghold, type OpenOptions } from '../client/stronghold.js';
-import { StrongholdError } from '../errors.js';
+import { isStrongholdError, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { optionalFlag, parseInteger } from './args.js';
 import type { Context } from './command.js';
-import { readPassword } from './password.js';
+import { withHint } from './messages.js';
+import { passwordSource, readPassword, wrongPasswordHint } from './password.js';
 
 /** Flags of every command that opens a snapshot with a password. */
 export const OPEN_OPTIONS = {
@@ -44,7 +45,9 @@ export async function requireSnapshotFile(path: string): Promise<void> {
 export async function openSnapshot(ctx: Context, path: string, mode: OpenMode): Promise<Stronghold> {
   await requireSnapshotFile(path);
   const maxWf = optionalFlag(ctx.args.values, 'max-work-factor');
-  const password = await readPassword(ctx.input, optionalFlag(ctx.args.values, 'password-file'));
+  const file = optionalFlag(ctx.args.values, 'password-file');
+  const source = passwordSource(ctx.input, file);
+  const password = await readPassword(ctx.input, file);
   const onProgress = ctx.out.progress();
   try {
     return await Stronghold.open(path, password, {
@@ -53,6 +56,8 @@ export async function openSnapshot(ctx: Context, path: string, mode: OpenMode): 
       ...(onProgress ? { onProgress } : {}),
       ...mode.options,
     });
+  } catch (e) {
+    throw isStrongholdError(e, 'WrongPassword') ? withHint(e, wrongPasswordHint(source)) : e;
   } finally {
     wipe(password);
   }

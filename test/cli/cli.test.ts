@@ -503,7 +503,7 @@ describe('the stronghold bin', { concurrency: 4 }, () => {
       // --ignore-scripts: pack the dist/ this run tests instead of rebuilding it underneath the other tests.
       const pack = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT);
       assert.equal(pack.code, 0, pack.stderr);
-      const [{ filename }] = JSON.parse(pack.stdout) as { filename: string }[];
+      const [{ filename }] = JSON.parse(pack.stdout) as [{ filename: string }];
       // What `npm install <tgz>` would do, minus the registry (a fresh machine's cache is empty): unpack the tarball
       // as the package, link the dependencies this clone installed, link the bin the package declares.
       const installed = join(project, 'node_modules/stronghold-ts');
@@ -515,7 +515,7 @@ describe('the stronghold bin', { concurrency: 4 }, () => {
         if (name.startsWith('.') || name === 'stronghold-ts') continue;
         await symlink(join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
       }
-      await symlink(join('..', 'stronghold-ts', manifest.bin.stronghold), join(project, 'node_modules/.bin/stronghold'));
+      await symlink(join('..', 'stronghold-ts', manifest.bin.stronghold!), join(project, 'node_modules/.bin/stronghold'));
       await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'cli-install-check', version: '1.0.0', private: true, type: 'module' }));
       const bin = join(project, 'node_modules/.bin/stronghold');
       const r = await cli(['--help'], { bin, cwd: project });

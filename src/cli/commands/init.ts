@@ -3,6 +3,7 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Stronghold } from '../../client/stronghold.js';
 import { wipe } from '../../memory/guarded.js';
 import { DEFAULT_WORK_FACTOR, MAX_READ_WORK_FACTOR } from '../../snapshot/codec.js';
@@ -30,6 +31,11 @@ export const init: Command = {
     const wf = optionalFlag(args.values, 'work-factor');
     const workFactor = wf === undefined ? DEFAULT_WORK_FACTOR : parseInteger(wf, 'work-factor', 0, MAX_READ_WORK_FACTOR);
     if (await exists(path!)) throw new CliError('AlreadyExists', `${path} already exists; init never overwrites a file`, EXIT.refused, 'choose another path, or remove the old file yourself');
+    const folder = dirname(path!);
+    if (!(await stat(folder).then((st) => st.isDirectory(), () => false))) {
+      throw new CliError('FolderNotFound', `cannot create ${path}: the folder ${folder} does not exist`, EXIT.notFound,
+        `create the folder first (mkdir -p ${folder}), or choose another path`);
+    }
     const password = await readInitPassword(input, optionalFlag(args.values, 'password-file'));
     const onProgress = out.progress('deriving the new snapshot key');
     let sh: Stronghold;

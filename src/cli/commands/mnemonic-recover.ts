@@ -3,13 +3,22 @@
  * terminal) and stores its BIP-39 seed. The words stay bytes from stdin to BIP39Recover and are wiped.
  * @module
  */
+import { isStrongholdError, StrongholdError } from '../../errors.js';
 import { wipe } from '../../memory/guarded.js';
 import { bip39Recover } from '../../procedures/bip39-recover.js';
 import { optionalFlag, positionals } from '../args.js';
 import type { Command } from '../command.js';
+import { withHint } from '../messages.js';
+import { usage } from '../output.js';
 import { MAX_SECRET_INPUT_BYTES, normalizeWords, promptHidden, readSecretFile, readStdin } from '../password.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from '../records.js';
+
+/** BIP39Recover's refusal in the words of someone who typed a mnemonic (never quoting a word). */
+function invalidMnemonic(expected: string): StrongholdError<'InvalidArgument'> {
+  return withHint(new StrongholdError('InvalidArgument', `the mnemonic is not a valid BIP-39 mnemonic: expected ${expected}; nothing was stored`,
+    { field: 'mnemonic', expected }), 'check the words and their order');
+}
 
 export const mnemonicRecover: Command = {
   name: 'mnemonic recover',
@@ -37,7 +46,13 @@ export const mnemonicRecover: Command = {
           ? await promptHidden(input, 'Mnemonic (the words are not shown): ')
           : await readStdin(input, MAX_SECRET_INPUT_BYTES, 'the mnemonic');
         words = normalizeWords(raw);
-        await client.execute(bip39Recover({ mnemonic: words, passphrase, output: t.location }));
+        if (words.length === 0) {
+          throw usage(input.stdin.isTTY === true ? 'no mnemonic was typed; nothing was stored' : 'no mnemonic on standard input; nothing was stored',
+            'give the words on standard input, separated by spaces or newlines: stronghold mnemonic recover <snapshot> ... < words.txt');
+        }
+        await client.execute(bip39Recover({ mnemonic: words, passphrase, output: t.location })).catch((e: unknown) => {
+          throw isStrongholdError(e, 'InvalidArgument') && e.details.field === 'mnemonic' ? invalidMnemonic(e.details.expected) : e;
+        });
       });
     } finally {
       wipe(passphrase, words);

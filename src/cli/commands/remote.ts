@@ -94,6 +94,7 @@ export const remote: Command = {
     const [addr, subName] = positionals(args, ['multiaddr', 'subcommand']);
     const sub = oneOf(subName!, SUBCOMMANDS, 'subcommand');
     checkFlags(sub, args.values);
+    out.steps = sub === 'run';
     const snapshot = requireFlag(args.values, 'snapshot');
     const clientPath = requireFlag(args.values, 'client');
     const timeout = optionalFlag(args.values, 'timeout-ms');
