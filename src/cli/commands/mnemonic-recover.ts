@@ -23,13 +23,13 @@ function invalidMnemonic(expected: string): StrongholdError<'InvalidArgument'> {
 export const mnemonicRecover: Command = {
   name: 'mnemonic recover',
   summary: 'store the seed of an existing mnemonic read from standard input',
-  usage: 'mnemonic recover <snapshot> --client C --vault V --record R [--passphrase-file F] < words.txt',
+  usage: 'mnemonic recover <snapshot> --client C --key V/R [--passphrase-file F] < words.txt',
   flags: [
     ...RECORD_FLAGS,
     ['--passphrase-file F', 'the BIP-39 passphrase ("25th word"), read from F (default: none)'],
     ...OPEN_FLAGS,
   ],
-  example: 'stronghold mnemonic recover wallet.stronghold --client iota_seed --vault iota-wallet-secret --record iota-wallet-seed < words.txt',
+  example: 'stronghold mnemonic recover wallet.stronghold --client iota_seed --key iota-wallet-secret/iota-wallet-seed < words.txt',
   options: { ...RECORD_OPTIONS, 'passphrase-file': { type: 'string' }, ...OPEN_OPTIONS },
   async run(ctx) {
     const { args, out, input } = ctx;
@@ -57,6 +57,6 @@ export const mnemonicRecover: Command = {
     } finally {
       wipe(passphrase, words);
     }
-    out.result(`stored the seed in ${t.vault}/${t.record} of client ${t.client}`, { client: t.client, vault: t.vault, record: t.record });
+    out.result(`stored the seed in ${t.key.vault}/${t.key.record} of client ${t.client}`, { client: t.client, key: t.key });
   },
 };
