@@ -5,6 +5,7 @@
  * @module
  */
 import { isStrongholdError, type ErrorCode } from '../errors.js';
+import { interrupted } from './interrupt.js';
 import { presentError } from './messages.js';
 import type { SnapshotProgress } from '../snapshot/codec.js';
 
@@ -139,6 +140,7 @@ export class Output {
   /** Reports a failure on stderr (and as `{"error": ...}` on stdout with `--json`); returns the exit status. */
   fail(err: unknown): number {
     const code = exitCodeOf(err);
+    if (interrupted()) return code;
     const { name, message, details, hint } = describe(err, this.steps);
     this.streams.stderr.write(`stronghold: error: ${name}: ${message}\n`);
     if (hint) this.streams.stderr.write(`stronghold: hint: ${hint}\n`);

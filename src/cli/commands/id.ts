@@ -12,7 +12,7 @@ import type { Command, Context } from '../command.js';
 import { isStrongholdError } from '../../errors.js';
 import { withHint } from '../messages.js';
 import { passwordSource, readPassword, wrongPasswordHint } from '../password.js';
-import { OPEN_FLAGS, OPEN_OPTIONS, requireSnapshotFile } from '../session.js';
+import { closeOnInterrupt, OPEN_FLAGS, OPEN_OPTIONS, requireSnapshotFile } from '../session.js';
 
 /**
  * Runs `fn` on the snapshot opened read-only when it already has a p2p identity (so several callers can use
@@ -39,11 +39,13 @@ export async function withIdentity<T>(ctx: Context, path: string, fn: (sh: Stron
       await reader.close();
     }
     const writer = await Stronghold.open(path, password, options);
+    const cancel = closeOnInterrupt(writer, path, true);
     try {
       const result = await fn(writer);
       if (writer.hasUnsavedChanges) await writer.save();
       return result;
     } finally {
+      cancel();
       await writer.close();
     }
   } finally {

@@ -11,6 +11,7 @@ import { optionalFlag, parseInteger, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT } from '../output.js';
 import { readInitPassword } from '../password.js';
+import { closeOnInterrupt } from '../session.js';
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
@@ -44,9 +45,11 @@ export const init: Command = {
     } finally {
       wipe(password);
     }
+    const cancel = closeOnInterrupt(sh, path!, true);
     try {
       await sh.save();
     } finally {
+      cancel();
       await sh.close();
     }
     out.result(`created ${path} (snapshot v3, work factor ${workFactor})`, { path, version: 3, workFactor });

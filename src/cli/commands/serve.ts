@@ -14,6 +14,7 @@ import { waitForCircuitAddress } from '../../p2p/relay.js';
 import { serve as serveStronghold } from '../../p2p/server.js';
 import { optionalFlag, parseInteger, positionals } from '../args.js';
 import type { Command } from '../command.js';
+import { takeOverSignals } from '../interrupt.js';
 import { requestWords } from '../messages.js';
 import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 
@@ -27,6 +28,7 @@ const DENIAL_WORDS: Record<Denial['reason'], string> = {
 
 /** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
 export function untilSignal(): Promise<string> {
+  takeOverSignals();
   return new Promise((resolve) => {
     const on = (signal: string): void => {
       process.off('SIGINT', on);
