@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usage } from './output.js';
+import { closest } from './suggest.js';
 
 /** A command's flags in parseArgs form. */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -25,20 +26,50 @@ export interface Parsed {
   positionals: string[];
 }
 
-/** Parses `argv` against the command's options plus the common ones. */
-export function parseFlags(argv: string[], options: OptionSpec): Parsed {
+/**
+ * Parses `argv` against the command's options plus the common ones. Unknown flags and missing values are
+ * found here, before `parseArgs`, so that the message names the flag and the command in the user's terms
+ * (with a "did you mean") instead of the parser's own wording.
+ */
+export function parseFlags(argv: string[], options: OptionSpec, command = '<command>'): Parsed {
+  const all: OptionSpec = { ...COMMON_OPTIONS, ...options };
+  checkFlags(argv, all, command);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: argv, options: all, strict: true, allowPositionals: true });
     return { values: values as Values, positionals };
   } catch (e) {
-    const code = (e as { code?: string }).code ?? '';
-    if (code.startsWith('ERR_PARSE_ARGS')) throw usage(firstLine((e as Error).message), 'see --help for the flags this command takes');
+    if (((e as { code?: string }).code ?? '').startsWith('ERR_PARSE_ARGS')) throw usage('the arguments could not be read', `stronghold ${command} --help lists the flags`);
     throw e;
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0]!;
+/** The flags `all` declares, as typed: `--name`, plus `-h`. */
+function flagNames(all: OptionSpec): string[] {
+  return Object.entries(all).flatMap(([name, spec]) => [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])]);
+}
+
+function checkFlags(argv: string[], all: OptionSpec, command: string): void {
+  const help = `stronghold ${command} --help lists the flags`;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return;
+    if (!a.startsWith('-') || a === '-') continue;
+    const eq = a.indexOf('=');
+    const flag = eq < 0 ? a : a.slice(0, eq);
+    const [name, spec] = Object.entries(all).find(([n, sp]) => flag === `--${n}` || (sp.short !== undefined && flag === `-${sp.short}`)) ?? [];
+    if (spec === undefined || name === undefined) {
+      const near = closest(flag, flagNames(all));
+      const looksNegative = /^-[0-9]/.test(a);
+      throw usage(`unknown flag ${clip(flag)} for stronghold ${command}`,
+        near !== undefined ? `did you mean ${near}? ${help}` : looksNegative ? `put -- before an argument that starts with -` : help);
+    }
+    if (spec.type === 'boolean' && eq >= 0) throw usage(`--${name} takes no value`, help);
+    if (spec.type === 'string' && eq < 0) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('-')) throw usage(`--${name} needs a value`, next === undefined ? help : `write --${name}=VALUE for a value that starts with -`);
+      i++;
+    }
+  }
 }
 
 /** Exactly `names.length` positionals, in order. */

@@ -27,6 +27,8 @@ export interface Command {
   readonly flags: readonly (readonly [string, string])[];
   /** At least one worked example for `--help`. */
   readonly example: string;
+  /** True for commands that run a chain the user wrote (`run`): errors then name the failing step. */
+  readonly chain?: boolean;
   /** Command-specific flags; `--json`, `--help` and `--password-file` are common to all. */
   readonly options: OptionSpec;
   run(ctx: Context): Promise<void>;

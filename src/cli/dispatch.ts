@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { parseFlags } from './args.js';
 import type { Command } from './command.js';
-import { EXIT, Output, usage, type Streams } from './output.js';
+import { CliError, EXIT, Output, usage, type Streams } from './output.js';
 import type { Input } from './password.js';
 import { COMMANDS } from './registry.js';
+import { closest } from './suggest.js';
 
 const COMMON_FLAGS = [
   ['--json', 'print one JSON document on standard output (bytes as lowercase hex)'],
@@ -99,6 +100,54 @@ function refusePasswordArgs(argv: string[]): void {
   }
 }
 
+/** Why `argv` names no command, with the closest command as a hint. */
+function unknownCommand(argv: string[]): CliError {
+  const word = argv[0]!;
+  const group = COMMANDS.filter((c) => c.name.startsWith(`${word} `)).map((c) => c.name);
+  if (group.length > 0) {
+    const sub = argv[1];
+    if (sub === undefined || sub.startsWith('-')) return usage(`"${word}" needs a subcommand: ${group.join(', ')}`, `stronghold ${group[0]} --help`);
+    const near = closest(`${word} ${sub}`, group);
+    return usage(`unknown command "${clip(`${word} ${sub}`)}"`, `${near === undefined ? '' : `did you mean ${near}? `}the ${word} commands are ${group.join(', ')}`);
+  }
+  const near = closest(word, [...new Set(COMMANDS.map((c) => c.name.split(' ')[0]!))]);
+  return usage(`unknown command "${clip(word)}"`, `${near === undefined ? '' : `did you mean ${near}? `}stronghold --help lists the commands`);
+}
+
+/** Flags that may come before the command (`stronghold --json ls x`); they mean the same after it. */
+const GLOBAL_FLAGS = ['--json', '--help', '-h', '--version', '--password-file'] as const;
+
+/**
+ * Moves the global flags in front of the command to its end, so that the command's parser sees them as its own.
+ * Returns the reordered arguments.
+ */
+function globalsLast(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) {
+    const a = argv[i]!;
+    const flag = a.split('=', 1)[0]!;
+    if (!(GLOBAL_FLAGS as readonly string[]).includes(flag)) {
+      const near = closest(flag, GLOBAL_FLAGS);
+      throw usage(`unknown flag ${clip(flag)} before the command`,
+        `${near === undefined ? '' : `did you mean ${near}? `}only ${GLOBAL_FLAGS.join(', ')} may come before the command; its own flags go after it`);
+    }
+    if (flag === '--password-file' && !a.includes('=')) {
+      if (argv[i + 1] === undefined) throw usage('--password-file needs a value', 'stronghold --help');
+      lead.push(a, argv[i + 1]!);
+      i += 2;
+    } else {
+      lead.push(a);
+      i++;
+    }
+  }
+  return [...argv.slice(i), ...lead];
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
 /** Runs the command line `argv` (without `node` and the script); returns the exit status. */
 export async function main(argv: string[], streams: Streams, input: Input): Promise<number> {
   const json = argv.includes('--json');
@@ -109,30 +158,31 @@ export async function main(argv: string[], streams: Streams, input: Input): Prom
       streams.stderr.write(`${mainHelp()}\n\n`);
       throw usage('no command given');
     }
-    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-      streams.stdout.write(`${mainHelp()}\n`);
-      return EXIT.ok;
+    const args = globalsLast(argv);
+    if (args[0] === 'help' && args.length > 1) return main([...args.slice(1), '--help'], streams, input);
+    if (args[0] === undefined || args[0].startsWith('-') || args[0] === 'help') {
+      if (args.includes('--version')) {
+        streams.stdout.write(`${json ? JSON.stringify({ version: version() }) : version()}\n`);
+        return EXIT.ok;
+      }
+      if (args.includes('--help') || args.includes('-h') || args[0] === 'help') {
+        streams.stdout.write(`${mainHelp()}\n`);
+        return EXIT.ok;
+      }
+      throw usage('no command given', 'stronghold --help lists the commands');
     }
-    if (argv[0] === '--version') {
-      streams.stdout.write(`${json ? JSON.stringify({ version: version() }) : version()}\n`);
-      return EXIT.ok;
-    }
-    const found = findCommand(argv);
-    if (!found) {
-      const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
-      if (group.length > 0) throw usage(`"${argv[0]}" needs a subcommand: ${group.join(', ')}`, `stronghold ${group[0]} --help`);
-      throw usage(`unknown command "${argv[0]!.slice(0, 40)}"`, 'stronghold --help lists the commands');
-    }
+    const found = findCommand(args);
+    if (!found) throw unknownCommand(args);
     const { command, rest } = found;
+    out.steps = command.chain === true;
     if (rest.includes('--help') || rest.includes('-h')) {
       streams.stdout.write(`${commandHelp(command)}\n`);
       return EXIT.ok;
     }
-    const args = parseFlags(rest, command.options);
-    await command.run({ args, out, input });
+    const parsed = parseFlags(rest, command.options, command.name);
+    await command.run({ args: parsed, out, input });
     return EXIT.ok;
   } catch (e) {
     return out.fail(e);
   }
 }
-

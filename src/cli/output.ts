@@ -5,6 +5,8 @@
  * @module
  */
 import { isStrongholdError, type ErrorCode } from '../errors.js';
+import { interrupted } from './interrupt.js';
+import { presentError } from './messages.js';
 import type { SnapshotProgress } from '../snapshot/codec.js';
 
 /** Exit statuses; scripts depend on these numbers (docs/cli.md, EXIT STATUS). */
@@ -43,17 +45,6 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   PermissionDenied: EXIT.refused,
   ClientAlreadyLoaded: EXIT.refused,
   SnapshotLocked: EXIT.locked,
-};
-
-/** What to do next, for errors where the message alone does not say it. */
-const HINT_BY_CODE: Partial<Record<ErrorCode, string>> = {
-  WrongPassword: 'check STRONGHOLD_PASSWORD or --password-file; nothing was changed',
-  SnapshotNotFound: 'create one with `stronghold init <snapshot>`, or check the path',
-  ClientNotFound: '`stronghold ls <snapshot>` lists the client ids the snapshot has',
-  WorkFactorTooHigh: 'the file asks for more memory than allowed; raise --max-work-factor only if you trust it',
-  SnapshotLocked: 'another process is writing this snapshot; wait for it to finish (a lock of a dead process is taken over)',
-  PolicyViolation: 'the record\'s usage policy refuses this; `stronghold ls --client C` shows each record\'s policy',
-  Io: 'the path must be a readable snapshot file (not a directory), in a folder this user may write to for commands that save',
 };
 
 /** A failure that belongs to the command line itself (bad flags, a refused overwrite), not to the library. */
@@ -99,6 +90,8 @@ export interface Streams {
 export class Output {
   readonly json: boolean;
   readonly streams: Streams;
+  /** Errors name the failing chain step (for `run`, whose chain the user wrote); see messages.ts. */
+  steps = false;
   #printed = false;
 
   constructor(streams: Streams, json: boolean) {
@@ -147,7 +140,8 @@ export class Output {
   /** Reports a failure on stderr (and as `{"error": ...}` on stdout with `--json`); returns the exit status. */
   fail(err: unknown): number {
     const code = exitCodeOf(err);
-    const { name, message, details, hint } = describe(err);
+    if (interrupted()) return code;
+    const { name, message, details, hint } = describe(err, this.steps);
     this.streams.stderr.write(`stronghold: error: ${name}: ${message}\n`);
     if (hint) this.streams.stderr.write(`stronghold: hint: ${hint}\n`);
     if (this.json && !this.#printed) {
@@ -158,9 +152,9 @@ export class Output {
   }
 }
 
-function describe(err: unknown): { name: string; message: string; details: unknown; hint: string | undefined } {
+function describe(err: unknown, steps: boolean): { name: string; message: string; details: unknown; hint: string | undefined } {
   if (err instanceof CliError) return { name: err.code, message: err.message, details: {}, hint: err.hint };
-  if (isStrongholdError(err)) return { name: err.code, message: err.message, details: err.details, hint: HINT_BY_CODE[err.code] };
+  if (isStrongholdError(err)) return { name: err.code, ...presentError(err, steps) };
   // An unexpected failure: its class name only, since a foreign message could carry anything.
   const name = err instanceof Error ? err.name : typeof err;
   return { name: 'Internal', message: `unexpected ${name}`, details: {}, hint: 'this is a bug in stronghold-ts; please report it with the command you ran' };

@@ -50,6 +50,23 @@ function fromEnv(input: Input, name: string): Uint8Array | null {
   return encoder.encode(v);
 }
 
+/** Where `readPassword` will take the password from; said in the hint when the password is wrong. */
+export type PasswordSource = 'file' | 'env' | 'prompt';
+
+/** Where the password of an existing snapshot comes from, decided before it is read (reading removes the variable). */
+export function passwordSource(input: Input, passwordFile: string | undefined): PasswordSource | null {
+  if (passwordFile !== undefined) return 'file';
+  if ((input.env.STRONGHOLD_PASSWORD ?? '') !== '') return 'env';
+  return input.stdin.isTTY === true ? 'prompt' : null;
+}
+
+/** What to do about a wrong password, depending on where it came from. */
+export function wrongPasswordHint(source: PasswordSource | null): string {
+  if (source === 'prompt') return 'the password typed at the prompt does not open this snapshot; run the command again and retype it (nothing was changed)';
+  if (source === 'file') return 'the --password-file does not hold this snapshot\'s password (one trailing newline is ignored); nothing was changed';
+  return 'STRONGHOLD_PASSWORD does not hold this snapshot\'s password; check its value (nothing was changed)';
+}
+
 /** The password of an existing snapshot. */
 export async function readPassword(input: Input, passwordFile: string | undefined): Promise<Uint8Array> {
   if (passwordFile !== undefined) return readSecretFile(passwordFile, 'password-file');

@@ -5,6 +5,7 @@
  */
 import type { Command } from './command.js';
 import { address } from './commands/address.js';
+import { clientCreate, clientLs } from './commands/client.js';
 import { demo } from './commands/demo.js';
 import { derive } from './commands/derive.js';
 import { frostKeygen, frostSign } from './commands/frost.js';
@@ -28,6 +29,8 @@ export const COMMANDS: readonly Command[] = [
   init,
   info,
   ls,
+  clientCreate,
+  clientLs,
   mnemonicGenerate,
   mnemonicRecover,
   keyGenerate,

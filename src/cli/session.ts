@@ -7,11 +7,14 @@
 import { stat } from 'node:fs/promises';
 import type { Client } from '../client/client.js';
 import { Stronghold, type OpenOptions } from '../client/stronghold.js';
-import { StrongholdError } from '../errors.js';
+import { isStrongholdError, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
+import { removeStaleTemps } from '../snapshot/file.js';
 import { optionalFlag, parseInteger } from './args.js';
 import type { Context } from './command.js';
-import { readPassword } from './password.js';
+import { onInterrupt } from './interrupt.js';
+import { withHint } from './messages.js';
+import { passwordSource, readPassword, wrongPasswordHint } from './password.js';
 
 /** Flags of every command that opens a snapshot with a password. */
 export const OPEN_OPTIONS = {
@@ -44,28 +47,50 @@ export async function requireSnapshotFile(path: string): Promise<void> {
 export async function openSnapshot(ctx: Context, path: string, mode: OpenMode): Promise<Stronghold> {
   await requireSnapshotFile(path);
   const maxWf = optionalFlag(ctx.args.values, 'max-work-factor');
-  const password = await readPassword(ctx.input, optionalFlag(ctx.args.values, 'password-file'));
+  const file = optionalFlag(ctx.args.values, 'password-file');
+  const source = passwordSource(ctx.input, file);
+  const password = await readPassword(ctx.input, file);
   const onProgress = ctx.out.progress();
+  // An interrupt during the key derivation waits for it to end (the lock is already taken), then closes.
+  let opening: Promise<Stronghold> | null = null;
+  const cancel = onInterrupt(() => opening?.then((sh) => sh.close(), () => {}));
   try {
-    return await Stronghold.open(path, password, {
+    opening = Stronghold.open(path, password, {
       readOnly: !mode.write,
       ...(maxWf !== undefined ? { maxWorkFactor: parseInteger(maxWf, 'max-work-factor', 0, 63) } : {}),
       ...(onProgress ? { onProgress } : {}),
       ...mode.options,
     });
+    return await opening;
+  } catch (e) {
+    throw isStrongholdError(e, 'WrongPassword') ? withHint(e, wrongPasswordHint(source)) : e;
   } finally {
+    cancel();
     wipe(password);
   }
+}
+
+/**
+ * Until the returned function is called, an interrupt closes `sh` (releasing its lock) after removing the
+ * temporaries of a save it may have been making: they are ours, since we hold the lock.
+ */
+export function closeOnInterrupt(sh: Stronghold, path: string, write: boolean): () => void {
+  return onInterrupt(async () => {
+    if (write) await removeStaleTemps(path, Date.now(), true);
+    await sh.close();
+  });
 }
 
 /** Opens the snapshot, runs `fn`, saves (writers) when `fn` succeeded, and always closes. */
 export async function withSnapshot<T>(ctx: Context, path: string, mode: OpenMode, fn: (sh: Stronghold) => Promise<T> | T): Promise<T> {
   const sh = await openSnapshot(ctx, path, mode);
+  const cancel = closeOnInterrupt(sh, path, mode.write);
   try {
     const result = await fn(sh);
     if (mode.write && sh.hasUnsavedChanges) await sh.save();
     return result;
   } finally {
+    cancel();
     await sh.close();
   }
 }

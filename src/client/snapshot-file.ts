@@ -115,7 +115,7 @@ export class SnapshotFile {
       }
       if (!this.readOnly) {
         this.#lock = await acquireSnapshotLock(this.path);
-        await removeStaleTemps(this.path);
+        await removeStaleTemps(this.path, Date.now(), this.#lock.tookOver);
       }
       let bytes: Uint8Array;
       try {

@@ -5,10 +5,11 @@
  * which is fsynced, renamed over the target (atomic on POSIX), and then the directory is fsynced so the
  * rename itself survives a power loss. The temporary name follows Rust: `<path>.<12 hex chars>`.
  *
- * The lock is `<path>.lock`, holding `{ pid, host, time, token }`. It is created atomically with its content
+ * The lock is `<path>.lock`, holding `{ pid, host, time, token, start }`. It is created atomically with its content
  * (written to a private file, then hard-linked into place, which fails if the lock exists), so no reader
- * ever sees an empty lock. A lock whose pid is dead on this host is stale and is taken over; a lock from
- * another host cannot be checked and is reported as held. Reading never takes the lock and never writes.
+ * ever sees an empty lock. `start` identifies the writer beyond its pid (Linux: the boot id and the process's
+ * start time from /proc), so a lock whose pid was reused by another process is stale too. A lock whose writer is
+ * gone from this host is taken over; a lock from another host cannot be checked and is reported as held. Reading never takes the lock and never writes.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -77,9 +78,10 @@ export const STALE_TEMP_MS = 60_000;
 /**
  * Removes temporary files (`<path>.<12 hex>`) that a writer killed mid-save left behind. Call it only while
  * holding the writer lock; files younger than `STALE_TEMP_MS` are left alone, in case a writer that does not
- * take our lock (the Rust code) is saving right now. Returns how many were removed; never throws.
+ * take our lock (the Rust code) is saving right now, unless `anyAge`: the lock was just taken over from a writer
+ * known to be dead, whose temporaries these are. Returns how many were removed; never throws.
  */
-export async function removeStaleTemps(path: string, now = Date.now()): Promise<number> {
+export async function removeStaleTemps(path: string, now = Date.now(), anyAge = false): Promise<number> {
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
   let removed = 0;
@@ -88,7 +90,7 @@ export async function removeStaleTemps(path: string, now = Date.now()): Promise<
       if (!name.startsWith(prefix) || !/^[0-9a-f]{12}$/.test(name.slice(prefix.length))) continue;
       const full = join(dir, name);
       const st = await stat(full).catch(() => null);
-      if (st?.isFile() && now - st.mtimeMs > STALE_TEMP_MS && (await unlink(full).then(() => true, () => false))) removed++;
+      if (st?.isFile() && (anyAge || now - st.mtimeMs > STALE_TEMP_MS) && (await unlink(full).then(() => true, () => false))) removed++;
     }
   } catch {
     // An unreadable directory has no temporaries we could remove.
@@ -119,6 +121,8 @@ export async function readSnapshotFile(path: string): Promise<Uint8Array> {
 /** A held writer lock. */
 export interface SnapshotLock {
   readonly path: string;
+  /** True when the lock was taken over from a writer that is gone (its temporary files may be left). */
+  readonly tookOver: boolean;
   /** Removes the lock file if it is still ours. Idempotent. */
   release(): Promise<void>;
 }
@@ -128,6 +132,8 @@ interface LockContent {
   host: string;
   time: string;
   token: string;
+  /** The writer's identity beyond its pid (`processStart`); absent in locks of older versions. */
+  start?: string;
 }
 
 function parseLock(text: string): LockContent | null {
@@ -148,6 +154,30 @@ function isAlive(pid: number): boolean {
     // EPERM: the process exists but belongs to someone else.
     return errno(e) === 'EPERM';
   }
+}
+
+/**
+ * An identity of process `pid` that a later process with the same pid does not share: the boot id and the
+ * process's start time in clock ticks (/proc/PID/stat field 22). Null where /proc is not available.
+ */
+async function processStart(pid: number): Promise<string | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces and parentheses; field 3 comes first.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3];
+    const boot = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    return start === undefined ? null : `${boot}/${start}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the writer of a lock on this host is still running: its pid is alive and, when recorded, it is the same process. */
+async function writerAlive(holder: LockContent): Promise<boolean> {
+  if (!isAlive(holder.pid)) return false;
+  if (holder.start === undefined) return true;
+  const now = await processStart(holder.pid);
+  return now === null || now === holder.start;
 }
 
 async function tryCreate(lockPath: string, content: string): Promise<boolean> {
@@ -178,14 +208,16 @@ export async function acquireSnapshotLock(path: string): Promise<SnapshotLock> {
   const lockPath = `${path}.lock`;
   const host = hostname();
   const token = randomBytes(16).toString('hex');
-  const content = JSON.stringify({ pid: process.pid, host, time: new Date().toISOString(), token } satisfies LockContent);
+  const start = await processStart(process.pid);
+  const content = JSON.stringify({ pid: process.pid, host, time: new Date().toISOString(), token, ...(start === null ? {} : { start }) } satisfies LockContent);
+  let tookOver = false;
   try {
     for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
-      if (await tryCreate(lockPath, content)) return makeLock(path, lockPath, token);
+      if (await tryCreate(lockPath, content)) return makeLock(path, lockPath, token, tookOver);
       const text = await readFile(lockPath, 'utf8').catch((e: unknown) => (errno(e) === 'ENOENT' ? null : Promise.reject(e)));
       if (text === null) continue;
       const holder = parseLock(text);
-      if (holder && (holder.host !== host || isAlive(holder.pid))) {
+      if (holder && (holder.host !== host || (await writerAlive(holder)))) {
         throw new StrongholdError('SnapshotLocked', `snapshot ${path} is being written by process ${holder.pid} on ${holder.host}`,
           { path, pid: holder.pid, host: holder.host });
       }
@@ -199,6 +231,7 @@ export async function acquireSnapshotLock(path: string): Promise<SnapshotLock> {
       }
       const moved = await readFile(aside, 'utf8');
       if (moved !== text) await link(aside, lockPath).catch(() => {}); // a live lock appeared meanwhile: put it back
+      else tookOver = true;
       await unlink(aside).catch(() => {});
     }
   } catch (e) {
@@ -210,10 +243,11 @@ export async function acquireSnapshotLock(path: string): Promise<SnapshotLock> {
   throw new StrongholdError('SnapshotLocked', `snapshot ${path} is locked by another writer`, { path, pid: holder?.pid ?? 0, host: holder?.host ?? '' });
 }
 
-function makeLock(path: string, lockPath: string, token: string): SnapshotLock {
+function makeLock(path: string, lockPath: string, token: string, tookOver: boolean): SnapshotLock {
   let held = true;
   return {
     path,
+    tookOver,
     async release(): Promise<void> {
       if (!held) return;
       held = false;

@@ -163,12 +163,12 @@ describe('the stronghold bin', { concurrency: 4 }, () => {
       const words = `  ${f.mnemonic!.split(' ').join('  \t')}\r\n`;
       const rec = await cli(['mnemonic', 'recover', snap, ...SDK, '--json'], { env: PW, stdin: words });
       assertExit(rec, 0);
-      assert.deepEqual(json(rec), { client: 'iota_seed', vault: 'iota-wallet-secret', record: 'iota-wallet-seed' });
+      assert.deepEqual(json(rec), { client: 'iota_seed', key: { vault: 'iota-wallet-secret', record: 'iota-wallet-seed' } });
 
       const addr = await cli(['address', snap, '--coin-type', '4219', '--json'], { env: PW });
       assert.equal(json<{ addresses: { address: string }[] }>(addr).addresses[0]!.address, f.addresses[0]!.address);
 
-      const der = await cli(['derive', snap, '--client', 'iota_seed', '--from', 'iota-wallet-secret/iota-wallet-seed', '--to', 'keys/addr0',
+      const der = await cli(['derive', snap, '--client', 'iota_seed', '--key', 'iota-wallet-secret/iota-wallet-seed', '--to', 'keys/addr0',
         '--path', "m/44'/4219'/0'/0'/0'", '--json'], { env: PW });
       assertExit(der, 0);
       assert.match(json<{ chainCode: string }>(der).chainCode, /^[0-9a-f]{64}$/);

@@ -6,6 +6,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli/dispatch.js';
+import type { Input } from '../../src/cli/password.js';
 
 export interface CliResult {
   code: number;
@@ -13,15 +14,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `stronghold <argv>` in this process with exactly `env` and an empty standard input. */
-export async function runInProcess(argv: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs `stronghold <argv>` in this process with exactly `env` and `stdin` (default: empty). */
+export async function runInProcess(argv: string[], env: Record<string, string> = {}, stdin: Input['stdin'] = Readable.from([])): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   stdout.on('data', (b: Buffer) => out.push(b));
   stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await main(argv, { stdout, stderr }, { env: { ...env }, stdin: Readable.from([]), stderr });
+  const code = await main(argv, { stdout, stderr }, { env: { ...env }, stdin, stderr });
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
 
@@ -38,4 +39,16 @@ export function jsonBanner<T>(child: ChildProcessWithoutNullStreams): Promise<T>
     });
     child.on('close', (code) => reject(new Error(`exited ${code} before its banner: ${err}`)));
   });
+}
+
+/** A terminal's standard input for the prompt: raw mode is recorded, and `typed` arrives once the prompt listens. */
+export function fakeTerminal(typed: string): Input['stdin'] & { rawModes: boolean[] } {
+  const stdin = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (m: boolean) => void; rawModes: boolean[] };
+  stdin.isTTY = true;
+  stdin.rawModes = [];
+  stdin.setRawMode = (m: boolean) => {
+    stdin.rawModes.push(m);
+    if (m) setImmediate(() => stdin.write(typed));
+  };
+  return stdin;
 }

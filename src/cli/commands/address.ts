@@ -14,6 +14,7 @@ import { optionalFlag, parseInteger, parseRange, positionals, requireFlag } from
 import type { Command } from '../command.js';
 import { hex, usage } from '../output.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
+import { KEY_OPTIONS, keyFlag } from '../records.js';
 
 /** The IOTA SDK's seed location (iota-sdk `StrongholdAdapter`). */
 export const SDK_CLIENT = 'iota_seed';
@@ -35,12 +36,12 @@ export function iotaAddress(publicKey: Uint8Array, hrp: string): string {
 export const address: Command = {
   name: 'address',
   summary: 'IOTA SDK Ed25519 addresses from the seed record (SDK layout by default)',
-  usage: 'address <snapshot> --coin-type N [--client iota_seed --vault iota-wallet-secret --record iota-wallet-seed] [--account 0] [--internal] [--range 0..10] [--hrp rms]',
+  usage: 'address <snapshot> --coin-type N [--client iota_seed --key iota-wallet-secret/iota-wallet-seed] [--account 0] [--internal] [--range 0..10] [--hrp rms]',
   flags: [
     ['--coin-type N', 'SLIP-44 coin type: 4218 (IOTA), 4219 (Shimmer), 1 (testnet)'],
     ['--client C', `client of the seed (default ${SDK_CLIENT})`],
-    ['--vault V', `vault of the seed (default ${SDK_VAULT})`],
-    ['--record R', `record of the seed (default ${SDK_RECORD})`],
+    ['--key V/R', `the seed record (default ${SDK_VAULT}/${SDK_RECORD})`],
+    ['--vault V --record R', 'the same record, in the older form (an alias of --key V/R)'],
     ['--account N', 'account index (default 0)'],
     ['--internal', 'internal (change) addresses instead of external (public) ones'],
     ['--range A..B', 'address indices A to B-1, end-exclusive as in the SDK (default 0..1)'],
@@ -49,7 +50,7 @@ export const address: Command = {
   ],
   example: 'stronghold address wallet.stronghold --coin-type 4219 --range 0..10\nstronghold address wallet.stronghold --coin-type 4218 --account 1 --internal --hrp iota --json',
   options: {
-    'coin-type': { type: 'string' }, client: { type: 'string' }, vault: { type: 'string' }, record: { type: 'string' },
+    'coin-type': { type: 'string' }, client: { type: 'string' }, ...KEY_OPTIONS,
     account: { type: 'string' }, internal: { type: 'boolean' }, range: { type: 'string' }, hrp: { type: 'string' }, ...OPEN_OPTIONS,
   },
   async run(ctx) {
@@ -63,7 +64,8 @@ export const address: Command = {
     const hrp = optionalFlag(v, 'hrp') ?? 'rms';
     if (!HRP.test(hrp)) throw usage(`--hrp must be 1 to 83 lowercase letters or digits, got "${hrp.slice(0, 40)}"`);
     const clientPath = optionalFlag(v, 'client') ?? SDK_CLIENT;
-    const seed = Location.generic(optionalFlag(v, 'vault') ?? SDK_VAULT, optionalFlag(v, 'record') ?? SDK_RECORD);
+    const key = keyFlag(v, { vault: SDK_VAULT, record: SDK_RECORD });
+    const seed = Location.generic(key.vault, key.record);
     const addresses = await withSnapshot(ctx, path!, { write: false }, async (sh) => {
       const client = clientOf(sh, clientPath);
       const list = [];
@@ -83,6 +85,6 @@ export const address: Command = {
       return list;
     });
     out.result(addresses.map((a) => `${a.index}\t${a.path}\t${a.address}`),
-      { client: clientPath, vault: seed.vault, record: seed.record, coinType, account, internal: change === 1, hrp, addresses });
+      { client: clientPath, key, coinType, account, internal: change === 1, hrp, addresses });
   },
 };

@@ -9,8 +9,10 @@ import { IDENTITY_CLIENT } from '../../p2p/constants.js';
 import { peerIdOf } from '../../p2p/identity.js';
 import { optionalFlag, parseInteger, positionals } from '../args.js';
 import type { Command, Context } from '../command.js';
-import { readPassword } from '../password.js';
-import { OPEN_FLAGS, OPEN_OPTIONS, requireSnapshotFile } from '../session.js';
+import { isStrongholdError } from '../../errors.js';
+import { withHint } from '../messages.js';
+import { passwordSource, readPassword, wrongPasswordHint } from '../password.js';
+import { closeOnInterrupt, OPEN_FLAGS, OPEN_OPTIONS, requireSnapshotFile } from '../session.js';
 
 /**
  * Runs `fn` on the snapshot opened read-only when it already has a p2p identity (so several callers can use
@@ -24,20 +26,26 @@ export async function withIdentity<T>(ctx: Context, path: string, fn: (sh: Stron
     ...(maxWf !== undefined ? { maxWorkFactor: parseInteger(maxWf, 'max-work-factor', 0, 63) } : {}),
     ...(onProgress ? { onProgress } : {}),
   };
-  const password = await readPassword(ctx.input, optionalFlag(ctx.args.values, 'password-file'));
+  const file = optionalFlag(ctx.args.values, 'password-file');
+  const source = passwordSource(ctx.input, file);
+  const password = await readPassword(ctx.input, file);
   try {
-    const reader = await Stronghold.open(path, password, { ...options, readOnly: true });
+    const reader = await Stronghold.open(path, password, { ...options, readOnly: true }).catch((e: unknown) => {
+      throw isStrongholdError(e, 'WrongPassword') ? withHint(e, wrongPasswordHint(source)) : e;
+    });
     try {
       if (reader.hasClient(IDENTITY_CLIENT)) return await fn(reader);
     } finally {
       await reader.close();
     }
     const writer = await Stronghold.open(path, password, options);
+    const cancel = closeOnInterrupt(writer, path, true);
     try {
       const result = await fn(writer);
       if (writer.hasUnsavedChanges) await writer.save();
       return result;
     } finally {
+      cancel();
       await writer.close();
     }
   } finally {

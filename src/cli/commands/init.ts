@@ -3,6 +3,7 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Stronghold } from '../../client/stronghold.js';
 import { wipe } from '../../memory/guarded.js';
 import { DEFAULT_WORK_FACTOR, MAX_READ_WORK_FACTOR } from '../../snapshot/codec.js';
@@ -10,6 +11,7 @@ import { optionalFlag, parseInteger, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT } from '../output.js';
 import { readInitPassword } from '../password.js';
+import { closeOnInterrupt } from '../session.js';
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
@@ -30,6 +32,11 @@ export const init: Command = {
     const wf = optionalFlag(args.values, 'work-factor');
     const workFactor = wf === undefined ? DEFAULT_WORK_FACTOR : parseInteger(wf, 'work-factor', 0, MAX_READ_WORK_FACTOR);
     if (await exists(path!)) throw new CliError('AlreadyExists', `${path} already exists; init never overwrites a file`, EXIT.refused, 'choose another path, or remove the old file yourself');
+    const folder = dirname(path!);
+    if (!(await stat(folder).then((st) => st.isDirectory(), () => false))) {
+      throw new CliError('FolderNotFound', `cannot create ${path}: the folder ${folder} does not exist`, EXIT.notFound,
+        `create the folder first (mkdir -p ${folder}), or choose another path`);
+    }
     const password = await readInitPassword(input, optionalFlag(args.values, 'password-file'));
     const onProgress = out.progress('deriving the new snapshot key');
     let sh: Stronghold;
@@ -38,9 +45,11 @@ export const init: Command = {
     } finally {
       wipe(password);
     }
+    const cancel = closeOnInterrupt(sh, path!, true);
     try {
       await sh.save();
     } finally {
+      cancel();
       await sh.close();
     }
     out.result(`created ${path} (snapshot v3, work factor ${workFactor})`, { path, version: 3, workFactor });

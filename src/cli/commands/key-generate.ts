@@ -4,7 +4,7 @@
  */
 import { generateKey } from '../../procedures/generate-key.js';
 import { publicKey } from '../../procedures/public-key.js';
-import { oneOf, positionals, requireFlag } from '../args.js';
+import { oneOf, optionalFlag, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { hex } from '../output.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
@@ -15,22 +15,22 @@ export const KEY_TYPES = ['ed25519', 'x25519', 'secp256k1'] as const;
 export const keyGenerate: Command = {
   name: 'key generate',
   summary: 'store a new random private key; print its public key',
-  usage: 'key generate <snapshot> --client C --vault V --record R --type ed25519|x25519|secp256k1',
-  flags: [...RECORD_FLAGS, ['--type T', 'ed25519, x25519 or secp256k1'], ...OPEN_FLAGS],
-  example: 'stronghold key generate wallet.stronghold --client app --vault keys --record signer --type ed25519',
+  usage: 'key generate <snapshot> --client C --key V/R [--type ed25519|x25519|secp256k1]',
+  flags: [...RECORD_FLAGS, ['--type T', 'ed25519 (default), x25519 or secp256k1'], ...OPEN_FLAGS],
+  example: 'stronghold key generate wallet.stronghold --client app --key keys/signer',
   options: { ...RECORD_OPTIONS, type: { type: 'string' }, ...OPEN_OPTIONS },
   async run(ctx) {
     const { args, out } = ctx;
     const [path] = positionals(args, ['snapshot']);
     const t = recordTarget(args.values);
-    const keyType = oneOf(requireFlag(args.values, 'type'), KEY_TYPES, 'type');
+    const keyType = oneOf(optionalFlag(args.values, 'type') ?? 'ed25519', KEY_TYPES, 'type');
     const pub = await withSnapshot(ctx, path!, { write: true }, async (sh) => {
       const client = clientOf(sh, t.client, true);
       guardOverwrite(client, t.location, args.values);
       const [, pk] = await client.executeChain([generateKey({ keyType, output: t.location }), publicKey({ keyType, privateKey: t.location })]);
       return pk as Uint8Array;
     });
-    out.result([`stored a new ${keyType} key in ${t.vault}/${t.record} of client ${t.client}`, `public key ${hex(pub)}`],
-      { client: t.client, vault: t.vault, record: t.record, type: keyType, publicKey: hex(pub) });
+    out.result([`stored a new ${keyType} key in ${t.key.vault}/${t.key.record} of client ${t.client}`, `public key ${hex(pub)}`],
+      { client: t.client, key: t.key, type: keyType, publicKey: hex(pub) });
   },
 };

@@ -27,14 +27,14 @@ function concat(parts: Uint8Array[]): Uint8Array {
 export const mnemonicGenerate: Command = {
   name: 'mnemonic generate',
   summary: 'store the seed of a new 24-word mnemonic; print the words once',
-  usage: 'mnemonic generate <snapshot> --client C --vault V --record R [--language english|japanese] [--passphrase-file F]',
+  usage: 'mnemonic generate <snapshot> --client C --key V/R [--language english|japanese] [--passphrase-file F]',
   flags: [
     ...RECORD_FLAGS,
     ['--language L', 'english (default) or japanese'],
     ['--passphrase-file F', 'the BIP-39 passphrase ("25th word"), read from F (default: none)'],
     ...OPEN_FLAGS,
   ],
-  example: 'stronghold mnemonic generate wallet.stronghold --client iota_seed --vault iota-wallet-secret --record iota-wallet-seed',
+  example: 'stronghold mnemonic generate wallet.stronghold --client iota_seed --key iota-wallet-secret/iota-wallet-seed',
   options: { ...RECORD_OPTIONS, language: { type: 'string' }, 'passphrase-file': { type: 'string' }, ...OPEN_OPTIONS },
   async run(ctx) {
     const { args, out } = ctx;
@@ -53,12 +53,12 @@ export const mnemonicGenerate: Command = {
         return client.execute(bip39Generate({ output: t.location, passphrase, language }));
       });
       if (out.json) {
-        const head = JSON.stringify({ client: t.client, vault: t.vault, record: t.record, language }).slice(0, -1);
+        const head = JSON.stringify({ client: t.client, key: t.key, language }).slice(0, -1);
         // Mnemonic words need no JSON escaping (lowercase letters, Japanese kana, spaces).
         output = concat([encoder.encode(`${head},"mnemonic":"`), mnemonic, encoder.encode('"}\n')]);
       } else output = concat([mnemonic, encoder.encode('\n')]);
       await out.resultBytes(output);
-      out.note(`The seed is stored in ${t.vault}/${t.record} of client ${t.client}. Write the 24 words down now: they are not shown again.`);
+      out.note(`The seed is stored in ${t.key.vault}/${t.key.record} of client ${t.client}. Write the 24 words down now: they are not shown again.`);
     } finally {
       wipe(passphrase, mnemonic, output);
     }

@@ -62,12 +62,12 @@ function checkFlags(sub: Sub, values: Values): void {
 export const remote: Command = {
   name: 'remote',
   summary: 'run, pubkey, sign, ls or pull (sync) on a Stronghold served by `stronghold serve`',
-  usage: 'remote <multiaddr> --snapshot FILE (run --client C [--file F] | pubkey --client C --key V/R --type T | sign --client C --key V/R [--type T] (--message-hex HEX | --message-file F) | ls --client C --vault V | pull --client C [--into C2] [--vault V]... [--rename FROM=TO]... [--replace])',
+  usage: 'remote <multiaddr> --snapshot FILE (run --client C [--file F] | pubkey --client C --key V/R [--type T] | sign --client C --key V/R [--type T] (--message-hex HEX | --message-file F) | ls --client C --vault V | pull --client C [--into C2] [--vault V]... [--rename FROM=TO]... [--replace])',
   flags: [
     ['--snapshot FILE', 'the local snapshot holding this caller\'s peer identity (created in it on first use)'],
     ['--client C', 'the client path on the server'],
     ['--key V/R', 'pubkey, sign: the private key record on the server'],
-    ['--type T', 'pubkey: ed25519, x25519 or secp256k1; sign: ed25519 (default), secp256k1-keccak or secp256k1-sha256'],
+    ['--type T', 'pubkey: ed25519 (default), x25519 or secp256k1; sign: ed25519 (default), secp256k1-keccak or secp256k1-sha256'],
     ['--message-hex HEX', 'sign: the message as hex'],
     ['--message-file F', 'sign: the message is the bytes of F'],
     ['--file F', 'run: read the JSON chain from F instead of standard input'],
@@ -94,6 +94,7 @@ export const remote: Command = {
     const [addr, subName] = positionals(args, ['multiaddr', 'subcommand']);
     const sub = oneOf(subName!, SUBCOMMANDS, 'subcommand');
     checkFlags(sub, args.values);
+    out.steps = sub === 'run';
     const snapshot = requireFlag(args.values, 'snapshot');
     const clientPath = requireFlag(args.values, 'client');
     const timeout = optionalFlag(args.values, 'timeout-ms');
@@ -110,7 +111,7 @@ export const remote: Command = {
           out.result(results.map((x, i) => `[${i}] ${x.type}: ${x.result === null ? 'ok' : JSON.stringify(x.result)}`), { peer: r.peerId, results });
         } else if (sub === 'pubkey') {
           const key = parseVaultRecord(requireFlag(args.values, 'key'), 'key');
-          const keyType = oneOf(requireFlag(args.values, 'type'), KEY_TYPES, 'type');
+          const keyType = oneOf(optionalFlag(args.values, 'type') ?? 'ed25519', KEY_TYPES, 'type');
           const pub = String(await c.execute({ type: 'PublicKey', keyType, privateKey: key }));
           out.result(pub, { peer: r.peerId, client: clientPath, key, type: keyType, publicKey: pub });
         } else if (sub === 'sign') {

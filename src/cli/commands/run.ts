@@ -46,6 +46,7 @@ export const run: Command = {
   ],
   example: `echo '[{"type":"GenerateKey","keyType":"ed25519","output":{"vault":"keys","record":"k"}},{"type":"PublicKey","keyType":"ed25519","privateKey":{"vault":"keys","record":"k"}}]' \\\n  | stronghold run wallet.stronghold --client app --save`,
   options: { client: { type: 'string' }, save: { type: 'boolean' }, file: { type: 'string' }, ...OPEN_OPTIONS },
+  chain: true,
   async run(ctx) {
     const { args, out } = ctx;
     const [path] = positionals(args, ['snapshot']);

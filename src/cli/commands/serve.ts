@@ -9,15 +9,26 @@ import { inlineRunner } from '../../exec/runner.js';
 import type { Stronghold } from '../../client/stronghold.js';
 import { nativeProvider } from '../../crypto/native.js';
 import { DurableFrostRunner } from '../../frost/persist.js';
-import { loadFirewallRules } from '../../p2p/firewall.js';
+import { loadFirewallRules, type Denial } from '../../p2p/firewall.js';
 import { waitForCircuitAddress } from '../../p2p/relay.js';
 import { serve as serveStronghold } from '../../p2p/server.js';
 import { optionalFlag, parseInteger, positionals } from '../args.js';
 import type { Command } from '../command.js';
+import { takeOverSignals } from '../interrupt.js';
+import { requestWords } from '../messages.js';
 import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
+
+/** Why the firewall said no, as the operator who wrote the rules thinks of it. */
+const DENIAL_WORDS: Record<Denial['reason'], string> = {
+  rule: 'no rule of --firewall allows it',
+  'ask-refused': 'refused when asked',
+  'ask-timeout': 'nobody answered when asked',
+  'reserved-client': 'that client holds the server\'s own identity',
+};
 
 /** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
 export function untilSignal(): Promise<string> {
+  takeOverSignals();
   return new Promise((resolve) => {
     const on = (signal: string): void => {
       process.off('SIGINT', on);
@@ -67,7 +78,7 @@ export const serve: Command = {
       runner.attach(sh);
       const server = await serveStronghold(sh, {
         listen,
-        firewall: { rules },
+        firewall: { rules, onDenied: (d) => out.streams.stderr.write(`stronghold: denied: peer ${d.peer} may not ${requestWords(d.request)} client '${d.client}' (${DENIAL_WORDS[d.reason]})\n`) },
         ...(inFlight === undefined ? {} : { maxInFlight: parseInteger(inFlight, 'max-in-flight', 1, 4096) }),
         ...(timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) }),
       });
