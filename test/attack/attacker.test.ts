@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Stronghold } from '../../src/client/stronghold.js';
@@ -13,6 +16,7 @@ import { nativeProvider } from '../../src/crypto/native.js';
 import { Location } from '../../src/engine/location.js';
 import { peerIdOf, remote, serve } from '../../src/p2p/index.js';
 import { parseChain } from '../../src/procedures/json.js';
+import { cli, requireBuiltBin } from '../cli/helpers.js';
 import { optionsFor } from '../runners.js';
 import { attack, bytesIn, episode, findLeak, plant, type Door } from './attacker.js';
 
@@ -178,5 +182,25 @@ test('over p2p, through a rule with use on keys and write on a scratch vault, th
   } finally {
     await r.close();
     await srv.stop();
+  }
+});
+
+test('through the command line, as a new user would type it: the issue\'s chain is refused and the file is unchanged', { timeout: 60_000 }, async () => {
+  requireBuiltBin();
+  const dir = await mkdtemp(join(tmpdir(), 'attack-cli-'));
+  try {
+    const snap = join(dir, 'x.stronghold');
+    const env = { STRONGHOLD_PASSWORD: 'pw' };
+    assert.equal((await cli(['init', snap, '--work-factor', '0'], { env })).code, 0);
+    assert.equal((await cli(['key', 'generate', snap, '--client', 'c', '--key', 'keys/k', '--type', 'ed25519'], { env })).code, 0);
+    const before = await readFile(snap);
+    for (const r of REGRESSIONS.filter((x) => x.setup[0]!.type === 'GenerateKey' && (x.setup[0] as { keyType: string }).keyType === 'ed25519')) {
+      const run = await cli(['run', snap, '--client', 'c', '--json', '--save'], { env, stdin: JSON.stringify(r.chain) });
+      assert.equal(run.code, 5, `${r.name}: ${run.stderr}`);
+      assert.match(run.stderr, /PolicyViolation/);
+      assert.deepEqual(await readFile(snap), before, 'nothing was saved');
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -39,7 +39,7 @@ interface Needle {
   bytes: Buffer;
 }
 
-/** The seed, every private key along every path (each level), and the mnemonic in its three encodings. */
+/** The seed, the master key, every private key along every path (each level), and the mnemonic in its three encodings. */
 function needlesFor(label: string, mnemonic: string): Needle[] {
   const seed = mnemonicToSeedSync(mnemonic);
   const needles: Needle[] = [
@@ -47,9 +47,12 @@ function needlesFor(label: string, mnemonic: string): Needle[] {
     { name: `${label} mnemonic (UTF-8 / Latin-1)`, bytes: Buffer.from(mnemonic, 'latin1') },
     { name: `${label} mnemonic (UTF-16LE)`, bytes: Buffer.from(mnemonic, 'utf16le') },
   ];
+  // The master key (its private key and chain code, neither of which any procedure returns), then every level.
+  const master = masterKey(nobleProvider, 'ed25519', seed);
+  needles.push({ name: `${label} master private key`, bytes: Buffer.from(master.subarray(0, 32)) }, { name: `${label} master chain code`, bytes: Buffer.from(master.subarray(32)) });
   const seen = new Set<string>();
   for (const path of PATHS) {
-    let key = masterKey(nobleProvider, 'ed25519', seed);
+    let key = master;
     for (const [depth, step] of path.entries()) {
       key = deriveChild(nobleProvider, 'ed25519', key, index(step));
       const hex = Buffer.from(key.subarray(0, 32)).toString('hex');
