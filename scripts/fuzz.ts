@@ -9,9 +9,12 @@
  *
  * `--minutes M` keeps going for M minutes per target with successive seeds (S, S+1, ...): the way to run for
  * hours (docs/proof-suite.md). Exit status 0 when nothing failed, 1 otherwise, 2 for a usage error.
+ *
+ * `--target attack` runs the searching attacker of test/attack/attacker.test.ts instead (it is no byte parser):
+ * its search, `--runs N / 1000` times the size CI runs, round after round with successive seeds.
  * @module
  */
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,10 +113,12 @@ async function parent(): Promise<void> {
       strict: true,
     }));
   } catch (e) {
-    console.error(`fuzz: ${(e as Error).message}\nusage: npm run fuzz -- [--target ${Object.keys(TARGETS).join('|')}|all] [--runs N] [--seed S] [--minutes M]`);
+    console.error(`fuzz: ${(e as Error).message}\nusage: npm run fuzz -- [--target ${Object.keys(TARGETS).join('|')}|attack|all] [--runs N] [--seed S] [--minutes M]`);
     process.exit(2);
   }
   const names = values.target === 'all' ? Object.keys(TARGETS) : values.target!.split(',');
+  const attack = names.includes('attack');
+  if (attack) names.splice(names.indexOf('attack'), 1);
   for (const n of names) {
     if (!TARGETS[n]) {
       console.error(`fuzz: unknown target "${n}"; targets: ${Object.keys(TARGETS).join(', ')}`);
@@ -128,6 +133,7 @@ async function parent(): Promise<void> {
     process.exit(2);
   }
   let failed = 0;
+  if (attack && !(await attackRounds(runs, seed, minutes))) failed++;
   for (const name of names) {
     const why = await TARGETS[name]!.unavailable();
     if (why) {
@@ -151,6 +157,21 @@ async function parent(): Promise<void> {
   }
   console.log(failed === 0 ? 'fuzz: no failures' : `fuzz: ${failed} target(s) failed; inputs saved under test/fuzz-corpus/`);
   process.exitCode = failed === 0 ? 0 : 1;
+}
+
+/** The searching attacker, round after round with successive seeds until `minutes` pass (one round without). */
+async function attackRounds(runs: number, seed: number, minutes: number | undefined): Promise<boolean> {
+  const deadline = minutes === undefined ? 0 : Date.now() + minutes * 60_000;
+  const test = fileURLToPath(new URL('../test/attack/attacker.test.ts', import.meta.url));
+  for (let round = 0; ; round++) {
+    const env = { ...process.env, STRONGHOLD_ATTACK_RUNS: String(Math.max(1, Math.round(runs / 1000))), STRONGHOLD_ATTACK_SEED: String(seed + round) };
+    const code = await new Promise<number | null>((resolve) => {
+      spawn(process.execPath, ['--import', 'tsx', '--test', '--test-name-pattern', 'searching attacker', test], { env, stdio: 'inherit' }).on('exit', resolve);
+    });
+    console.log(`fuzz attack: round ${round + 1}, seed ${seed + round}: ${code === 0 ? 'nothing found' : 'FAILED'}`);
+    if (code !== 0) return false;
+    if (minutes === undefined || Date.now() >= deadline) return true;
+  }
 }
 
 if (process.argv[2] === '--child') {
