@@ -11,12 +11,15 @@ import type { ClientState, RecordState, VaultState } from '../snapshot/state.js'
 import { Transaction } from './gate.js';
 import { enginePool, KEY_LENGTH, KeyStore } from './keystore.js';
 import type { Location } from './location.js';
-import { decodeHint } from './policy.js';
+import { decodeHint, type RecordMeta as KindAndPolicy } from './policy.js';
 import {
   BOX_OVERHEAD, decodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction, openInto,
   SEALED_TRANSACTION_LENGTH, seal, StoredRecord, TRANSACTION_LENGTH, type RecordMeta,
 } from './record.js';
 import { Store } from './store.js';
+
+/** Decoded hints by stored record: the gate reads a record's kind and policy on every use. */
+const metaCache = new WeakMap<StoredRecord, KindAndPolicy>();
 
 const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
 
@@ -79,6 +82,17 @@ export class ClientDb {
   recordInfo(loc: Location): RecordInfo {
     const e = this.#entry(loc);
     return { id: e.id.slice(), hint: e.hint.slice(), length: e.length };
+  }
+
+  /** The kind and policy of a live record, decoded once per stored version (a write makes a new one). */
+  recordMeta(loc: Location): KindAndPolicy {
+    const e = this.#entry(loc);
+    let meta = metaCache.get(e);
+    if (!meta) {
+      meta = Object.freeze(decodeHint(e.hint));
+      metaCache.set(e, meta);
+    }
+    return meta;
   }
 
   /**

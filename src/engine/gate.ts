@@ -21,7 +21,7 @@ import { GuardedPool, type GuardedBuffer } from '../memory/guarded.js';
 import type { ClientDb } from './db.js';
 import type { Location } from './location.js';
 import {
-  decodeHint, describePolicy, encodeHint, fieldName, isProtected, policyViolation, type AccessRules, type PolicyRequest,
+  describePolicy, encodeHint, fieldName, isProtected, policyViolation, type AccessRules, type PolicyRequest,
   type RecordMeta, type RecordPolicy, type ReadRule,
 } from './policy.js';
 
@@ -44,7 +44,8 @@ class Core {
   readonly #db: ClientDb;
   readonly open: Opener;
   readonly #random: (n: number) => Uint8Array;
-  readonly #written = new Map<string, Written>();
+  /** Made at the first write: most chains only read. */
+  #written: Map<string, Written> | null = null;
 
   constructor(db: ClientDb, open: Opener, random: (n: number) => Uint8Array) {
     this.#db = db;
@@ -53,13 +54,14 @@ class Core {
   }
 
   meta(loc: Location): RecordMeta {
-    return decodeHint(this.#db.recordInfo(loc).hint);
+    return this.#db.recordMeta(loc);
   }
 
   /** Writes with the kind and policy a step derived, logging the write for rollback. */
   write(loc: Location, secret: Uint8Array, meta: RecordMeta): void {
     const hint = encodeHint(meta.kind === 'invalid' ? 'unknown' : meta.kind, meta.policy, this.#random(14));
     const key = keyOf(loc);
+    this.#written ??= new Map();
     if (this.#written.has(key)) return this.#db.write(loc, secret, hint);
     const previous = this.#db.recordExists(loc) ? this.#save(loc) : null;
     try {
@@ -86,7 +88,7 @@ class Core {
 
   /** Best effort: each undo step is independent, so one failure does not stop the others. */
   rollback(): void {
-    const written = [...this.#written.values()];
+    const written = [...(this.#written?.values() ?? [])];
     const vaults = new Map<string, Location>();
     for (const w of written) {
       if (w.previous) continue;
@@ -116,8 +118,9 @@ class Core {
   }
 
   release(): void {
+    if (!this.#written) return;
     for (const w of this.#written.values()) if (w.previous) savedPool.release(w.previous.secret);
-    this.#written.clear();
+    this.#written = null;
   }
 }
 
@@ -173,12 +176,15 @@ interface Opened {
 export class Step {
   readonly #tx: Core;
   readonly #rules: AccessRules;
+  /** What the step opened, kept only by procedures that write (their outputs' policy depends on it). */
   readonly #opened: Opened[] = [];
+  readonly #writes: boolean;
 
   /** @internal Made by `Transaction.step`. */
   constructor(tx: Core, rules: AccessRules) {
     this.#tx = tx;
     this.#rules = rules;
+    this.#writes = hasAny(rules.writes);
   }
 
   /** Opens the record at `loc` as the declared read `access`, for the duration of `fn`. */
@@ -200,20 +206,22 @@ export class Step {
     const accepted: ReadRule | undefined = this.#rules.reads[access];
     if (accepted === undefined) throw new Error(`${procedure} declares no read '${access}'`);
     const meta = this.#tx.meta(loc);
-    const field = fieldName(access);
     if (!accepted.includes(meta.kind)) {
+      const field = fieldName(access);
       throw policyViolation(procedure, loc, `${field} takes a record of kind ${accepted.join(', ')}; this one is ${meta.kind}`, {
         field, kind: meta.kind, accepted: [...accepted],
       });
     }
-    const policy = describePolicy(meta.policy);
     if (!this.#rules.internal && meta.policy.allowed !== null && !meta.policy.allowed.includes(procedure)) {
-      throw policyViolation(procedure, loc, `the record may not be used by ${procedure} (${policy})`, { field, kind: meta.kind, policy });
+      const policy = describePolicy(meta.policy);
+      throw policyViolation(procedure, loc, `the record may not be used by ${procedure} (${policy})`, { field: fieldName(access), kind: meta.kind, policy });
     }
     if (this.#rules.releases?.includes(access) && !meta.policy.exportable) {
+      const policy = describePolicy(meta.policy);
+      const field = fieldName(access);
       throw policyViolation(procedure, loc, `${field} would leave the Stronghold, and the record is not exportable (${policy})`, { field, kind: meta.kind, policy });
     }
-    this.#opened.push({ loc, meta });
+    if (this.#writes) this.#opened.push({ loc, meta });
   }
 
   /**
@@ -239,6 +247,11 @@ export class Step {
     }
     return { kind: meta.kind, policy: tighten(procedure, output, meta.policy, closed, request) };
   }
+}
+
+function hasAny(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** The policy `request` asks for, if it only tightens `base`; a PolicyViolation otherwise. */

@@ -18,7 +18,8 @@
 import { describePath } from '../assert.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { ClientDb } from '../engine/db.js';
-import type { Transaction } from '../engine/gate.js';
+import type { Step, Transaction } from '../engine/gate.js';
+import type { PolicyRequest } from '../engine/policy.js';
 import { vaultId } from '../engine/ids.js';
 import { Location } from '../engine/location.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
@@ -26,19 +27,54 @@ import { isCall } from '../procedures/fields.js';
 import { isRegistered } from '../procedures/registry.js';
 import type { Procedure, ProcedureContext } from '../procedures/types.js';
 
+const randoms = new WeakMap<CryptoProvider, (n: number) => Uint8Array>();
+
+/** Fresh random bytes from `provider` (for hint padding), one function per provider. */
+function randomOf(provider: CryptoProvider): (n: number) => Uint8Array {
+  let random = randoms.get(provider);
+  if (!random) randoms.set(provider, (random = (n) => provider.randomFill(new Uint8Array(n))));
+  return random;
+}
+
 /** One step's context: the gate's step for this procedure, and the transaction's record operations. */
-function contextFor(tx: Transaction, procedure: Procedure, provider: CryptoProvider): ProcedureContext {
-  const step = tx.step(procedure.rules);
-  return {
-    provider,
-    use: (access, loc, fn) => step.use(access, loc, fn),
-    useMany: (reads, fn) => step.useMany(reads, fn),
-    write: (access, loc, secret, request) => step.write(access, loc, secret, request),
-    revoke: (loc) => tx.revoke(loc),
-    garbageCollect: (vaultPath) => tx.garbageCollect(vaultId(vaultPath), describePath(vaultPath)),
-    recordExists: (loc) => tx.recordExists(loc),
-    versionOf: (loc) => tx.versionOf(loc),
-  };
+class StepContext implements ProcedureContext {
+  readonly provider: CryptoProvider;
+  readonly #tx: Transaction;
+  readonly #step: Step;
+
+  constructor(tx: Transaction, procedure: Procedure, provider: CryptoProvider) {
+    this.provider = provider;
+    this.#tx = tx;
+    this.#step = tx.step(procedure.rules);
+  }
+
+  use<T>(access: string, loc: Location, fn: (secret: Uint8Array) => T): T {
+    return this.#step.use(access, loc, fn);
+  }
+
+  useMany<T>(reads: readonly (readonly [string, Location])[], fn: (secrets: Uint8Array[]) => T): T {
+    return this.#step.useMany(reads, fn);
+  }
+
+  write(access: string, loc: Location, secret: Uint8Array, request?: PolicyRequest): void {
+    this.#step.write(access, loc, secret, request);
+  }
+
+  revoke(loc: Location): void {
+    this.#tx.revoke(loc);
+  }
+
+  garbageCollect(vaultPath: Uint8Array): number {
+    return this.#tx.garbageCollect(vaultId(vaultPath), describePath(vaultPath));
+  }
+
+  recordExists(loc: Location): boolean {
+    return this.#tx.recordExists(loc);
+  }
+
+  versionOf(loc: Location): string {
+    return this.#tx.versionOf(loc);
+  }
 }
 
 /**
@@ -85,13 +121,13 @@ export async function runChain(db: ClientDb, provider: CryptoProvider, calls: re
   calls.forEach((c, i) => {
     if (!isCall(c) || !isRegistered(c.procedure)) throw invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure');
   });
-  const tx = db.transaction((n) => provider.randomFill(new Uint8Array(n)));
+  const tx = db.transaction(randomOf(provider));
   const outputs: unknown[] = [];
   try {
     for (let step = 0; step < calls.length; step++) {
       const { procedure, input } = calls[step] as { procedure: Procedure; input: unknown };
       try {
-        outputs.push(await procedure.run(contextFor(tx, procedure, provider), input));
+        outputs.push(await procedure.run(new StepContext(tx, procedure, provider), input));
       } catch (err) {
         tx.rollback();
         throw atStep(err, step, procedure.type, input);
