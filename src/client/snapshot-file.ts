@@ -14,9 +14,7 @@ import { dirname } from 'node:path';
 import { assertBytes, assertInt } from '../assert.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import { GuardedBuffer, wipe } from '../memory/guarded.js';
-import {
-  AgeSession, createSnapshotSession, DEFAULT_WORK_FACTOR, MAX_READ_WORK_FACTOR, readSnapshot, type SnapshotProgress, writeSnapshot,
-} from '../snapshot/codec.js';
+import { AgeSession, createSnapshotSession, DEFAULT_WORK_FACTOR, MAX_READ_WORK_FACTOR, readSnapshot, type SnapshotProgress, writeSnapshot } from '../snapshot/codec.js';
 import { acquireSnapshotLock, readSnapshotFile, removeStaleTemps, writeFileAtomic, type SnapshotLock } from '../snapshot/file.js';
 import { passwordKey, SNAPSHOT_KEY_BYTES, V2_DEFAULT_ROUNDS, V2_DEFAULT_SALT, v2PasswordKey } from '../snapshot/keys.js';
 import type { SnapshotState } from '../snapshot/state.js';

@@ -12,10 +12,7 @@ import { Transaction } from './gate.js';
 import { enginePool, KEY_LENGTH, KeyStore } from './keystore.js';
 import type { Location } from './location.js';
 import { decodeHint, type RecordMeta as KindAndPolicy } from './policy.js';
-import {
-  BOX_OVERHEAD, decodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction, openInto,
-  SEALED_TRANSACTION_LENGTH, seal, StoredRecord, TRANSACTION_LENGTH, type RecordMeta,
-} from './record.js';
+import { BOX_OVERHEAD, decodeDataTransaction, encodeRevocationTransaction, equalBytes, isRevocationTransaction, openInto, SEALED_TRANSACTION_LENGTH, seal, StoredRecord, TRANSACTION_LENGTH, type RecordMeta } from './record.js';
 import { Store } from './store.js';
 
 /** Decoded hints by stored record: the gate reads a record's kind and policy on every use. */

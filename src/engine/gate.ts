@@ -20,10 +20,7 @@
 import { GuardedPool, type GuardedBuffer } from '../memory/guarded.js';
 import type { ClientDb } from './db.js';
 import type { Location } from './location.js';
-import {
-  describePolicy, encodeHint, fieldName, isProtected, policyViolation, type AccessRules, type PolicyRequest,
-  type RecordMeta, type RecordPolicy, type ReadRule,
-} from './policy.js';
+import { describePolicy, encodeHint, fieldName, isProtected, policyViolation, type AccessRules, type PolicyRequest, type RecordMeta, type RecordPolicy, type ReadRule } from './policy.js';
 
 /** Opens a record for a callback; given only to the gate by the engine. */
 export type Opener = <T>(loc: Location, fn: (secret: Uint8Array) => T) => T;

@@ -37,11 +37,7 @@ import type { Slip10Curve } from '../procedures/slip10.js';
 import { passwordKey } from '../snapshot/keys.js';
 import { sdkCall, sdkError } from './iota-errors.js';
 import { checkSnapshotSync, migrationOf, peekSnapshotVersion, SDK_CLIENT_PATH, SDK_SEED_RECORD_PATH, SDK_VAULT_PATH, v2Refused } from './iota-store.js';
-import {
-  ADDRESS_GAP_RANGE, bip44Chain, chainOf, derivedLocation, Ed25519Signature, messageBytes, seedLocation, SHIMMER_COIN_TYPE, SignatureUnlock, toHex, u32,
-  type Bip44, type HexEncodedString, type IGenerateAddressesOptions, type Secp256k1EcdsaSignature,
-  type SecretManagerSnapshotOptions, type SecretManagerType, type StrongholdOptions,
-} from './iota-types.js';
+import { ADDRESS_GAP_RANGE, bip44Chain, chainOf, derivedLocation, Ed25519Signature, messageBytes, seedLocation, SHIMMER_COIN_TYPE, SignatureUnlock, toHex, u32, type Bip44, type HexEncodedString, type IGenerateAddressesOptions, type Secp256k1EcdsaSignature, type SecretManagerSnapshotOptions, type SecretManagerType, type StrongholdOptions } from './iota-types.js';
 
 export {
   migrateStrongholdSnapshotV2ToV3, readUserData, writeUserData, SDK_CLIENT_PATH, SDK_DERIVE_OUTPUT_RECORD_PATH, SDK_SEED_RECORD_PATH,

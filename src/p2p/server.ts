@@ -19,9 +19,7 @@ import { isStrongholdError, StrongholdError, type StrongholdErrorJSON } from '..
 import { wipe } from '../memory/guarded.js';
 import { resultToJSON } from '../procedures/json.js';
 import { writeSnapshot } from '../snapshot/codec.js';
-import {
-  DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_INBOUND_STREAMS, PROTOCOL,
-} from './constants.js';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_INBOUND_STREAMS, PROTOCOL } from './constants.js';
 import { Firewall, type FirewallInit } from './firewall.js';
 import { peerIdentity } from './identity.js';
 import { decodeFrame, errorFrame, okFrame, parseRequest, protocolError, requestId, type Request } from './messages.js';

@@ -13,7 +13,6 @@ import { invalidArgument } from '../errors.js';
 import { AEAD_CIPHERS, AEAD_NONCE_LENGTH, type AeadCipherName } from './aead-encrypt.js';
 import * as f from './fields.js';
 import { SYMMETRIC } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AeadDecrypt';
 
@@ -38,7 +37,10 @@ function build(i: { cipher: unknown; key: unknown; nonce: unknown; ciphertext: u
   };
 }
 
-export const AeadDecrypt: Procedure<AeadDecryptInput, Uint8Array> = {
+/** Decrypts and authenticates `ciphertext` (tag given apart) under the key at `key`. */
+export const aeadDecrypt = f.procedure<{
+  cipher: AeadCipherName; key: f.LocationLike; nonce: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array; associatedData?: Uint8Array;
+}, AeadDecryptInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { key: SYMMETRIC }, writes: {} },
@@ -57,11 +59,4 @@ export const AeadDecrypt: Procedure<AeadDecryptInput, Uint8Array> = {
     return plaintext;
   },
   outputToJSON: (plaintext) => toHex(plaintext),
-};
-
-/** Decrypts and authenticates `ciphertext` (tag given apart) under the key at `key`. */
-export function aeadDecrypt(input: {
-  cipher: AeadCipherName; key: f.LocationLike; nonce: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array; associatedData?: Uint8Array;
-}): ProcedureCall<AeadDecryptInput, Uint8Array> {
-  return f.call(AeadDecrypt, build(input));
-}
+});

@@ -11,7 +11,6 @@ import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { SYMMETRIC } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AeadEncrypt';
 
@@ -38,7 +37,10 @@ function build(i: { cipher: unknown; key: unknown; nonce: unknown; plaintext: un
   };
 }
 
-export const AeadEncrypt: Procedure<AeadEncryptInput, Uint8Array> = {
+/** Encrypts `plaintext` under the key at `key`; returns tag || ciphertext. */
+export const aeadEncrypt = f.procedure<{
+  cipher: AeadCipherName; key: f.LocationLike; nonce: Uint8Array; plaintext: Uint8Array; associatedData?: Uint8Array;
+}, AeadEncryptInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { key: SYMMETRIC }, writes: {} },
@@ -59,11 +61,4 @@ export const AeadEncrypt: Procedure<AeadEncryptInput, Uint8Array> = {
     return out;
   },
   outputToJSON: (sealed) => toHex(sealed),
-};
-
-/** Encrypts `plaintext` under the key at `key`; returns tag || ciphertext. */
-export function aeadEncrypt(input: {
-  cipher: AeadCipherName; key: f.LocationLike; nonce: Uint8Array; plaintext: Uint8Array; associatedData?: Uint8Array;
-}): ProcedureCall<AeadEncryptInput, Uint8Array> {
-  return f.call(AeadEncrypt, build(input));
-}
+});

@@ -12,7 +12,6 @@ import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import * as f from './fields.js';
 import { SYMMETRIC, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AesKeyWrapDecrypt';
 
@@ -36,7 +35,10 @@ function build(i: { cipher?: unknown; decryptionKey: unknown; wrappedKey: unknow
   };
 }
 
-export const AesKeyWrapDecrypt: Procedure<AesKeyWrapDecryptInput, void> = {
+/** Unwraps `wrappedKey` with the KEK at `decryptionKey` and stores the key at `output`. */
+export const aesKeyWrapDecrypt = f.procedure<{
+  decryptionKey: f.LocationLike; wrappedKey: Uint8Array; output: f.LocationLike; cipher?: 'aes256'; policy?: PolicyRequest;
+}, AesKeyWrapDecryptInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { decryptionKey: SYMMETRIC }, writes: { output: { kind: 'symmetric', exportable: false } } },
@@ -54,11 +56,4 @@ export const AesKeyWrapDecrypt: Procedure<AesKeyWrapDecryptInput, void> = {
     f.store(ctx, 'output', i.output, key, i.policy);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Unwraps `wrappedKey` with the KEK at `decryptionKey` and stores the key at `output`. */
-export function aesKeyWrapDecrypt(input: {
-  decryptionKey: f.LocationLike; wrappedKey: Uint8Array; output: f.LocationLike; cipher?: 'aes256'; policy?: PolicyRequest;
-}): ProcedureCall<AesKeyWrapDecryptInput, void> {
-  return f.call(AesKeyWrapDecrypt, build(input));
-}
+});

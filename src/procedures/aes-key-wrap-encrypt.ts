@@ -14,7 +14,6 @@ import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import * as f from './fields.js';
 import { MOVABLE, SYMMETRIC } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'AesKeyWrapEncrypt';
 
@@ -32,7 +31,10 @@ function build(i: { cipher?: unknown; encryptionKey: unknown; wrapKey: unknown }
   };
 }
 
-export const AesKeyWrapEncrypt: Procedure<AesKeyWrapEncryptInput, Uint8Array> = {
+/** Wraps the (exportable) key at `wrapKey` under the KEK at `encryptionKey`. */
+export const aesKeyWrapEncrypt = f.procedure<{
+  encryptionKey: f.LocationLike; wrapKey: f.LocationLike; cipher?: 'aes256';
+}, AesKeyWrapEncryptInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { encryptionKey: SYMMETRIC, wrapKey: MOVABLE }, releases: ['wrapKey'], writes: {} },
@@ -49,11 +51,4 @@ export const AesKeyWrapEncrypt: Procedure<AesKeyWrapEncryptInput, Uint8Array> = 
     });
   },
   outputToJSON: (wrapped) => toHex(wrapped),
-};
-
-/** Wraps the (exportable) key at `wrapKey` under the KEK at `encryptionKey`. */
-export function aesKeyWrapEncrypt(input: {
-  encryptionKey: f.LocationLike; wrapKey: f.LocationLike; cipher?: 'aes256';
-}): ProcedureCall<AesKeyWrapEncryptInput, Uint8Array> {
-  return f.call(AesKeyWrapEncrypt, build(input));
-}
+});

@@ -13,7 +13,6 @@ import { secretBytes, wipe } from '../memory/guarded.js';
 import { BIP39_LANGUAGES, bip39FromEntropy, bip39NormalizedFromEntropy, bip39Seed, passphraseBytes, type Bip39Language } from './bip39.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'BIP39Generate';
 
@@ -34,7 +33,10 @@ function build(i: { passphrase?: unknown; language?: unknown; output: unknown; p
   };
 }
 
-export const BIP39Generate: Procedure<Bip39GenerateInput, Uint8Array> = {
+/** Generates a mnemonic, stores its seed at `output`, returns the mnemonic as UTF-8 bytes (wipe them when done). */
+export const bip39Generate = f.procedure<{
+  output: f.LocationLike; passphrase?: string | Uint8Array; language?: Bip39Language; policy?: PolicyRequest;
+}, Bip39GenerateInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'seed', exportable: false } } },
@@ -58,11 +60,4 @@ export const BIP39Generate: Procedure<Bip39GenerateInput, Uint8Array> = {
     }
   },
   outputToJSON: (mnemonic) => new TextDecoder().decode(mnemonic),
-};
-
-/** Generates a mnemonic, stores its seed at `output`, returns the mnemonic as UTF-8 bytes (wipe them when done). */
-export function bip39Generate(input: {
-  output: f.LocationLike; passphrase?: string | Uint8Array; language?: Bip39Language; policy?: PolicyRequest;
-}): ProcedureCall<Bip39GenerateInput, Uint8Array> {
-  return f.call(BIP39Generate, build(input));
-}
+});

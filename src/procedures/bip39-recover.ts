@@ -13,7 +13,6 @@ import { wipe } from '../memory/guarded.js';
 import { BIP39_LANGUAGES, bip39Seed, detectLanguage, normalizeMnemonic, passphraseBytes, type Bip39Language } from './bip39.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'BIP39Recover';
 
@@ -41,7 +40,10 @@ function build(i: { mnemonic: unknown; passphrase?: unknown; language?: unknown;
   };
 }
 
-export const BIP39Recover: Procedure<Bip39RecoverInput, void> = {
+/** Validates `mnemonic` (string or UTF-8 bytes) and stores its BIP-39 seed at `output`. */
+export const bip39Recover = f.procedure<{
+  mnemonic: string | Uint8Array; output: f.LocationLike; passphrase?: string | Uint8Array; language?: Bip39Language; policy?: PolicyRequest;
+}, Bip39RecoverInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'seed', exportable: false } } },
@@ -65,11 +67,4 @@ export const BIP39Recover: Procedure<Bip39RecoverInput, void> = {
     }
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Validates `mnemonic` (string or UTF-8 bytes) and stores its BIP-39 seed at `output`. */
-export function bip39Recover(input: {
-  mnemonic: string | Uint8Array; output: f.LocationLike; passphrase?: string | Uint8Array; language?: Bip39Language; policy?: PolicyRequest;
-}): ProcedureCall<Bip39RecoverInput, void> {
-  return f.call(BIP39Recover, build(input));
-}
+});

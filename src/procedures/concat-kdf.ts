@@ -14,7 +14,6 @@ import type { Location } from '../engine/location.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { SYMMETRIC, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'ConcatKdf';
 const MAX_KEY_LEN = 4096;
@@ -66,7 +65,11 @@ function roundInput(counter: number, z: Uint8Array, i: ConcatKdfInput): Uint8Arr
   return out;
 }
 
-export const ConcatKdf: Procedure<ConcatKdfInput, void> = {
+/** Stores the `keyLen`-byte Concat KDF output of the shared secret at `output`. */
+export const concatKdf = f.procedure<{
+  hashType: HashName; algorithmId: string; sharedSecret: f.LocationLike; keyLen: number; output: f.LocationLike;
+  apu?: Uint8Array; apv?: Uint8Array; pubInfo?: Uint8Array; privInfo?: Uint8Array; policy?: PolicyRequest;
+}, ConcatKdfInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { sharedSecret: SYMMETRIC }, writes: { output: { kind: 'derived', exportable: false } } },
@@ -97,12 +100,4 @@ export const ConcatKdf: Procedure<ConcatKdfInput, void> = {
     }
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores the `keyLen`-byte Concat KDF output of the shared secret at `output`. */
-export function concatKdf(input: {
-  hashType: HashName; algorithmId: string; sharedSecret: f.LocationLike; keyLen: number; output: f.LocationLike;
-  apu?: Uint8Array; apv?: Uint8Array; pubInfo?: Uint8Array; privInfo?: Uint8Array; policy?: PolicyRequest;
-}): ProcedureCall<ConcatKdfInput, void> {
-  return f.call(ConcatKdf, build(input));
-}
+});

@@ -10,7 +10,6 @@
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { CONCATENABLE, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'ConcatSecret';
 
@@ -30,7 +29,10 @@ function build(i: { locationA: unknown; locationB: unknown; output: unknown; pol
   };
 }
 
-export const ConcatSecret: Procedure<ConcatSecretInput, void> = {
+/** Stores the secret at `locationA` followed by the one at `locationB` at `output`. */
+export const concatSecret = f.procedure<{
+  locationA: f.LocationLike; locationB: f.LocationLike; output: f.LocationLike; policy?: PolicyRequest;
+}, ConcatSecretInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { locationA: CONCATENABLE, locationB: CONCATENABLE }, writes: { output: { kind: 'derived', exportable: true } } },
@@ -49,11 +51,4 @@ export const ConcatSecret: Procedure<ConcatSecretInput, void> = {
     f.store(ctx, 'output', i.output, joined, i.policy);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores the secret at `locationA` followed by the one at `locationB` at `output`. */
-export function concatSecret(input: {
-  locationA: f.LocationLike; locationB: f.LocationLike; output: f.LocationLike; policy?: PolicyRequest;
-}): ProcedureCall<ConcatSecretInput, void> {
-  return f.call(ConcatSecret, build(input));
-}
+});

@@ -10,7 +10,6 @@
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { MOVABLE, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'CopyRecord';
 
@@ -28,7 +27,8 @@ function build(i: { source: unknown; target: unknown; policy?: unknown }): CopyR
   };
 }
 
-export const CopyRecord: Procedure<CopyRecordInput, void> = {
+/** Copies the secret at `source` to `target`. */
+export const copyRecord = f.procedure<{ source: f.LocationLike; target: f.LocationLike; policy?: PolicyRequest }, CopyRecordInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { source: MOVABLE }, writes: { target: { kind: 'source', exportable: true } } },
@@ -41,9 +41,4 @@ export const CopyRecord: Procedure<CopyRecordInput, void> = {
     ctx.use('source', i.source, (secret) => ctx.write('target', i.target, secret, i.policy));
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Copies the secret at `source` to `target`. */
-export function copyRecord(input: { source: f.LocationLike; target: f.LocationLike; policy?: PolicyRequest }): ProcedureCall<CopyRecordInput, void> {
-  return f.call(CopyRecord, build(input));
-}
+});

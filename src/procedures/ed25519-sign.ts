@@ -14,7 +14,6 @@ import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { ED25519_KEY } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Ed25519Sign';
 /** Public keys kept; our choice: plenty for a signing server, about 100 bytes each. */
@@ -40,7 +39,8 @@ function build(i: { privateKey: unknown; msg: unknown }): Ed25519SignInput {
   return { privateKey: f.location(i.privateKey, 'privateKey', TYPE), msg: f.bytes(i.msg, 'msg', TYPE) };
 }
 
-export const Ed25519Sign: Procedure<Ed25519SignInput, Uint8Array> = {
+/** Signs `msg` with the Ed25519 key at `privateKey`. */
+export const ed25519Sign = f.procedure<{ privateKey: f.LocationLike; msg: Uint8Array }, Ed25519SignInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { privateKey: ED25519_KEY }, writes: {} },
@@ -57,9 +57,4 @@ export const Ed25519Sign: Procedure<Ed25519SignInput, Uint8Array> = {
     });
   },
   outputToJSON: (sig) => toHex(sig),
-};
-
-/** Signs `msg` with the Ed25519 key at `privateKey`. */
-export function ed25519Sign(input: { privateKey: f.LocationLike; msg: Uint8Array }): ProcedureCall<Ed25519SignInput, Uint8Array> {
-  return f.call(Ed25519Sign, build(input));
-}
+});

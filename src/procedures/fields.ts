@@ -143,6 +143,18 @@ export function call<I, O>(procedure: Procedure<I, O>, input: I): ProcedureCall<
   return c;
 }
 
+/**
+ * A procedure and its builder under one name: calling it validates the TS form and builds a call; its properties
+ * are the procedure (`type`, `rules`, `parse`, ...), which the registry lists and the engine's gate enforces.
+ */
+export type ProcedureBuilder<A, I, O> = Procedure<I, O> & ((input: A) => ProcedureCall<I, O>);
+
+export function procedure<A, I, O>(p: Procedure<I, O>): ProcedureBuilder<A, I, O> {
+  const builder = ((input: A) => call(builder, p.build(input))) as ProcedureBuilder<A, I, O>;
+  for (const [k, v] of Object.entries(p)) Object.defineProperty(builder, k, { value: v, enumerable: true });
+  return builder;
+}
+
 /** True for a call that `call` made. */
 export function isCall(value: unknown): value is ProcedureCall {
   return typeof value === 'object' && value !== null && made.has(value);

@@ -15,7 +15,6 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { commitmentToJSON, decodeShare, encodeNonces, frostRng, idOf, locationJSON, type FrostCommitment } from './frost-records.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostCommit';
 
@@ -37,7 +36,8 @@ function build(i: { share: unknown; nonces: unknown }): FrostCommitInput {
   return { share, nonces };
 }
 
-export const FrostCommit: Procedure<FrostCommitInput, FrostCommitOutput> = {
+/** Round one for the share at `share`: stores fresh nonces at the handle `nonces`, returns the commitment. */
+export const frostCommit = f.procedure<{ share: f.LocationLike; nonces: f.LocationLike }, FrostCommitInput, FrostCommitOutput>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { share: ['frost-share'] }, writes: { nonces: { kind: 'frost-nonce', exportable: false, allowed: ['FrostSign'] } } },
@@ -68,9 +68,4 @@ export const FrostCommit: Procedure<FrostCommitInput, FrostCommitOutput> = {
     });
   },
   outputToJSON: (o) => ({ ...commitmentToJSON(o.commitment), nonces: locationJSON(o.nonces) }),
-};
-
-/** Round one for the share at `share`: stores fresh nonces at the handle `nonces`, returns the commitment. */
-export function frostCommit(input: { share: f.LocationLike; nonces: f.LocationLike }): ProcedureCall<FrostCommitInput, FrostCommitOutput> {
-  return f.call(FrostCommit, build(input));
-}
+});

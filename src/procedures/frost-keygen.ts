@@ -18,7 +18,6 @@ import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { encodeShare, frostRng, hex, idOf, MAX_PARTICIPANTS, point, type FrostGroup } from './frost-records.js';
 import type { WriteRule } from '../engine/policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostKeygen';
 
@@ -50,7 +49,8 @@ function build(i: { threshold: unknown; participants: unknown; outputs: unknown;
   return { threshold, participants, outputs, recipients };
 }
 
-export const FrostKeygen: Procedure<FrostKeygenInput, FrostGroup> = {
+/** Deals a `threshold`-of-`participants` key set; share i goes to `outputs[i-1]`. */
+export const frostKeygen = f.procedure<{ threshold: number; participants: number; outputs: f.LocationLike[]; recipients?: Uint8Array[] }, FrostKeygenInput, FrostGroup>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: { outputs: SHARE_RULE } },
@@ -93,7 +93,7 @@ export const FrostKeygen: Procedure<FrostKeygenInput, FrostGroup> = {
     };
   },
   outputToJSON: (g) => groupToJSON(g),
-};
+});
 
 /** The JSON form of a key set's public package (also what `parseGroup` in src/frost reads). */
 export function groupToJSON(g: FrostGroup): Record<string, unknown> {
@@ -101,9 +101,4 @@ export function groupToJSON(g: FrostGroup): Record<string, unknown> {
     threshold: g.threshold, participants: g.participants, groupPublicKey: hex(g.groupPublicKey),
     commitments: g.commitments.map(hex), verifyingShares: g.verifyingShares.map(hex),
   };
-}
-
-/** Deals a `threshold`-of-`participants` key set; share i goes to `outputs[i-1]`. */
-export function frostKeygen(input: { threshold: number; participants: number; outputs: f.LocationLike[]; recipients?: Uint8Array[] }): ProcedureCall<FrostKeygenInput, FrostGroup> {
-  return f.call(FrostKeygen, build(input));
 }

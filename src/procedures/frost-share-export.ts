@@ -12,7 +12,6 @@ import { wipe } from '../memory/guarded.js';
 import { policyViolation } from '../engine/policy.js';
 import * as f from './fields.js';
 import { decodeShare, encodeShare, hex, sealTo } from './frost-records.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostShareExport';
 
@@ -24,7 +23,8 @@ function build(i: { share: unknown }): FrostShareExportInput {
   return { share: f.location(i.share, 'share', TYPE) };
 }
 
-export const FrostShareExport: Procedure<FrostShareExportInput, Uint8Array> = {
+/** Seals the share at `share` to its participant's X25519 key. */
+export const frostShareExport = f.procedure<{ share: f.LocationLike }, FrostShareExportInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { share: ['frost-share'] }, writes: {} },
@@ -47,9 +47,4 @@ export const FrostShareExport: Procedure<FrostShareExportInput, Uint8Array> = {
     });
   },
   outputToJSON: (sealed) => hex(sealed),
-};
-
-/** Seals the share at `share` to its participant's X25519 key. */
-export function frostShareExport(input: { share: f.LocationLike }): ProcedureCall<FrostShareExportInput, Uint8Array> {
-  return f.call(FrostShareExport, build(input));
-}
+});

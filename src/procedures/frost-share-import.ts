@@ -17,7 +17,6 @@ import * as f from './fields.js';
 import { X25519_KEY } from './policy.js';
 import { bytesEqual, decodeShare, hex, idOf, openSealed, publicOf, SEALED_MAX, SEALED_MIN, timesBase } from './frost-records.js';
 import { SHARE_RULE } from './frost-keygen.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostShareImport';
 
@@ -43,7 +42,8 @@ function build(i: { sealed: unknown; key: unknown; output: unknown }): FrostShar
   };
 }
 
-export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> = {
+/** Opens `sealed` with the X25519 key at `key` and stores the share at `output`. */
+export const frostShareImport = f.procedure<{ sealed: Uint8Array; key: f.LocationLike; output: f.LocationLike }, FrostShareImportInput, FrostShareInfo>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { key: X25519_KEY }, writes: { output: SHARE_RULE } },
@@ -84,9 +84,4 @@ export const FrostShareImport: Procedure<FrostShareImportInput, FrostShareInfo> 
     identifier: o.identifier, threshold: o.threshold, participants: o.participants,
     groupPublicKey: hex(o.groupPublicKey), verifyingShare: hex(o.verifyingShare),
   }),
-};
-
-/** Opens `sealed` with the X25519 key at `key` and stores the share at `output`. */
-export function frostShareImport(input: { sealed: Uint8Array; key: f.LocationLike; output: f.LocationLike }): ProcedureCall<FrostShareImportInput, FrostShareInfo> {
-  return f.call(FrostShareImport, build(input));
-}
+});

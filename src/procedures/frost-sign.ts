@@ -18,7 +18,6 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { bytesEqual, commitmentList, decodeNonces, decodeShare, hex, idOf, publicOf, timesBase, toNoble, type FrostCommitment } from './frost-records.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'FrostSign';
 
@@ -46,7 +45,8 @@ function build(i: { share: unknown; nonces: unknown; message: unknown; commitmen
   };
 }
 
-export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
+/** Round two: the signature share of `message`; destroys the nonces at `nonces` first. */
+export const frostSign = f.procedure<{ share: f.LocationLike; nonces: f.LocationLike; message: Uint8Array; commitments: FrostCommitment[] }, FrostSignInput, FrostSignOutput>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { share: ['frost-share'], nonces: ['frost-nonce'] }, writes: {} },
@@ -99,9 +99,4 @@ export const FrostSign: Procedure<FrostSignInput, FrostSignOutput> = {
     }
   },
   outputToJSON: (o) => ({ identifier: o.identifier, signatureShare: hex(o.signatureShare) }),
-};
-
-/** Round two: the signature share of `message`; destroys the nonces at `nonces` first. */
-export function frostSign(input: { share: f.LocationLike; nonces: f.LocationLike; message: Uint8Array; commitments: FrostCommitment[] }): ProcedureCall<FrostSignInput, FrostSignOutput> {
-  return f.call(FrostSign, build(input));
-}
+});

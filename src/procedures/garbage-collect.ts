@@ -8,7 +8,6 @@ import { toPathBytes } from '../assert.js';
 import type { Path } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import * as f from './fields.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'GarbageCollect';
 
@@ -24,7 +23,8 @@ function build(i: { vault: unknown }): GarbageCollectInput {
   }
 }
 
-export const GarbageCollect: Procedure<GarbageCollectInput, void> = {
+/** Collects the revoked records of `vault`. */
+export const garbageCollect = f.procedure<{ vault: Path }, GarbageCollectInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: {} },
@@ -37,9 +37,4 @@ export const GarbageCollect: Procedure<GarbageCollectInput, void> = {
     ctx.garbageCollect(i.vault);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Collects the revoked records of `vault`. */
-export function garbageCollect(input: { vault: Path }): ProcedureCall<GarbageCollectInput, void> {
-  return f.call(GarbageCollect, build(input));
-}
+});

@@ -10,7 +10,6 @@ import type { Location } from '../engine/location.js';
 import { secretBytes, wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'GenerateKey';
 
@@ -28,7 +27,8 @@ function build(i: { keyType: unknown; output: unknown; policy?: unknown }): Gene
   };
 }
 
-export const GenerateKey: Procedure<GenerateKeyInput, void> = {
+/** Stores a fresh `keyType` private key at `output`. */
+export const generateKey = f.procedure<{ keyType: f.KeyType; output: f.LocationLike; policy?: PolicyRequest }, GenerateKeyInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {},
@@ -49,9 +49,4 @@ export const GenerateKey: Procedure<GenerateKeyInput, void> = {
     }
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores a fresh `keyType` private key at `output`. */
-export function generateKey(input: { keyType: f.KeyType; output: f.LocationLike; policy?: PolicyRequest }): ProcedureCall<GenerateKeyInput, void> {
-  return f.call(GenerateKey, build(input));
-}
+});

@@ -9,7 +9,6 @@ import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { SECP256K1_KEY } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'GetEvmAddress';
 
@@ -21,7 +20,8 @@ function build(i: { privateKey: unknown }): GetEvmAddressInput {
   return { privateKey: f.location(i.privateKey, 'privateKey', TYPE) };
 }
 
-export const GetEvmAddress: Procedure<GetEvmAddressInput, Uint8Array> = {
+/** The 20-byte EVM address of the secp256k1 key at `privateKey`. */
+export const getEvmAddress = f.procedure<{ privateKey: f.LocationLike }, GetEvmAddressInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { privateKey: SECP256K1_KEY }, writes: {} },
@@ -36,9 +36,4 @@ export const GetEvmAddress: Procedure<GetEvmAddressInput, Uint8Array> = {
     return p.keccak256(point.subarray(1)).slice(12);
   },
   outputToJSON: (address) => toHex(address),
-};
-
-/** The 20-byte EVM address of the secp256k1 key at `privateKey`. */
-export function getEvmAddress(input: { privateKey: f.LocationLike }): ProcedureCall<GetEvmAddressInput, Uint8Array> {
-  return f.call(GetEvmAddress, build(input));
-}
+});

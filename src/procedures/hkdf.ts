@@ -10,7 +10,6 @@ import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { SYMMETRIC, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Hkdf';
 
@@ -34,7 +33,10 @@ function build(i: { hashType: unknown; salt?: unknown; label?: unknown; ikm: unk
   };
 }
 
-export const Hkdf: Procedure<HkdfInput, void> = {
+/** Stores HKDF(ikm, salt, label) (hash-length bytes) at `okm`. */
+export const hkdf = f.procedure<{
+  hashType: HashName; ikm: f.LocationLike; okm: f.LocationLike; salt?: Uint8Array; label?: Uint8Array; policy?: PolicyRequest;
+}, HkdfInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { ikm: SYMMETRIC }, writes: { okm: { kind: 'derived', exportable: false } } },
@@ -51,11 +53,4 @@ export const Hkdf: Procedure<HkdfInput, void> = {
     f.store(ctx, 'okm', i.okm, okm, i.policy);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores HKDF(ikm, salt, label) (hash-length bytes) at `okm`. */
-export function hkdf(input: {
-  hashType: HashName; ikm: f.LocationLike; okm: f.LocationLike; salt?: Uint8Array; label?: Uint8Array; policy?: PolicyRequest;
-}): ProcedureCall<HkdfInput, void> {
-  return f.call(Hkdf, build(input));
-}
+});

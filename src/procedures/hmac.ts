@@ -9,7 +9,6 @@ import type { HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { SYMMETRIC } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Hmac';
 
@@ -23,7 +22,8 @@ function build(i: { hashType: unknown; msg: unknown; key: unknown }): HmacInput 
   return { hashType: f.oneOf(i.hashType, f.HASH_TYPES, 'hashType', TYPE), msg: f.bytes(i.msg, 'msg', TYPE), key: f.location(i.key, 'key', TYPE) };
 }
 
-export const Hmac: Procedure<HmacInput, Uint8Array> = {
+/** HMAC of `msg` under the key at `key`. */
+export const hmac = f.procedure<{ hashType: HashName; msg: Uint8Array; key: f.LocationLike }, HmacInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { key: SYMMETRIC }, writes: {} },
@@ -36,9 +36,4 @@ export const Hmac: Procedure<HmacInput, Uint8Array> = {
     return ctx.use('key', i.key, (key) => ctx.provider.hmac(i.hashType, key, i.msg));
   },
   outputToJSON: (mac) => toHex(mac),
-};
-
-/** HMAC of `msg` under the key at `key`. */
-export function hmac(input: { hashType: HashName; msg: Uint8Array; key: f.LocationLike }): ProcedureCall<HmacInput, Uint8Array> {
-  return f.call(Hmac, build(input));
-}
+});

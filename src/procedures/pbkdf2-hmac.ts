@@ -11,7 +11,6 @@ import { HASH_LENGTH, type HashName } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Pbkdf2Hmac';
 
@@ -35,7 +34,10 @@ function build(i: { hashType: unknown; password: unknown; salt: unknown; count: 
   };
 }
 
-export const Pbkdf2Hmac: Procedure<Pbkdf2HmacInput, void> = {
+/** Stores PBKDF2-HMAC(password, salt, count) (hash-length bytes) at `output`. */
+export const pbkdf2Hmac = f.procedure<{
+  hashType: HashName; password: Uint8Array; salt: Uint8Array; count: number; output: f.LocationLike; policy?: PolicyRequest;
+}, Pbkdf2HmacInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'derived', exportable: false } } },
@@ -52,11 +54,4 @@ export const Pbkdf2Hmac: Procedure<Pbkdf2HmacInput, void> = {
     f.store(ctx, 'output', i.output, key, i.policy);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores PBKDF2-HMAC(password, salt, count) (hash-length bytes) at `output`. */
-export function pbkdf2Hmac(input: {
-  hashType: HashName; password: Uint8Array; salt: Uint8Array; count: number; output: f.LocationLike; policy?: PolicyRequest;
-}): ProcedureCall<Pbkdf2HmacInput, void> {
-  return f.call(Pbkdf2Hmac, build(input));
-}
+});

@@ -10,7 +10,6 @@ import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { ED25519_KEY, SECP256K1_KEY, X25519_KEY } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'PublicKey';
 
@@ -23,7 +22,8 @@ function build(i: { keyType: unknown; privateKey: unknown }): PublicKeyInput {
   return { keyType: f.oneOf(i.keyType, f.KEY_TYPES, 'keyType', TYPE), privateKey: f.location(i.privateKey, 'privateKey', TYPE) };
 }
 
-export const PublicKey: Procedure<PublicKeyInput, Uint8Array> = {
+/** The public key of the `keyType` private key at `privateKey`. */
+export const publicKey = f.procedure<{ keyType: f.KeyType; privateKey: f.LocationLike }, PublicKeyInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { 'privateKey(ed25519)': ED25519_KEY, 'privateKey(x25519)': X25519_KEY, 'privateKey(secp256k1)': SECP256K1_KEY }, writes: {} },
@@ -42,9 +42,4 @@ export const PublicKey: Procedure<PublicKeyInput, Uint8Array> = {
     });
   },
   outputToJSON: (pk) => toHex(pk),
-};
-
-/** The public key of the `keyType` private key at `privateKey`. */
-export function publicKey(input: { keyType: f.KeyType; privateKey: f.LocationLike }): ProcedureCall<PublicKeyInput, Uint8Array> {
-  return f.call(PublicKey, build(input));
-}
+});

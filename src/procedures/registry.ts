@@ -4,38 +4,38 @@
  * so what the engine enforces is what was declared here.
  * @module
  */
-import { AeadDecrypt } from './aead-decrypt.js';
-import { AeadEncrypt } from './aead-encrypt.js';
-import { AesKeyWrapDecrypt } from './aes-key-wrap-decrypt.js';
-import { AesKeyWrapEncrypt } from './aes-key-wrap-encrypt.js';
-import { BIP39Generate } from './bip39-generate.js';
-import { BIP39Recover } from './bip39-recover.js';
-import { ConcatKdf } from './concat-kdf.js';
-import { ConcatSecret } from './concat-secret.js';
-import { CopyRecord } from './copy-record.js';
-import { Ed25519Sign } from './ed25519-sign.js';
-import { FrostCommit } from './frost-commit.js';
-import { FrostKeygen } from './frost-keygen.js';
-import { FrostShareExport } from './frost-share-export.js';
-import { FrostShareImport } from './frost-share-import.js';
-import { FrostSign } from './frost-sign.js';
-import { GarbageCollect } from './garbage-collect.js';
-import { GenerateKey } from './generate-key.js';
-import { GetEvmAddress } from './get-evm-address.js';
-import { Hkdf } from './hkdf.js';
-import { Hmac } from './hmac.js';
-import { Pbkdf2Hmac } from './pbkdf2-hmac.js';
-import { PublicKey } from './public-key.js';
-import { RevokeData } from './revoke-data.js';
-import { Secp256k1EcdsaSign } from './secp256k1-ecdsa-sign.js';
-import { Slip10Derive } from './slip10-derive.js';
-import { Slip10Generate } from './slip10-generate.js';
+import { aeadDecrypt } from './aead-decrypt.js';
+import { aeadEncrypt } from './aead-encrypt.js';
+import { aesKeyWrapDecrypt } from './aes-key-wrap-decrypt.js';
+import { aesKeyWrapEncrypt } from './aes-key-wrap-encrypt.js';
+import { bip39Generate } from './bip39-generate.js';
+import { bip39Recover } from './bip39-recover.js';
+import { concatKdf } from './concat-kdf.js';
+import { concatSecret } from './concat-secret.js';
+import { copyRecord } from './copy-record.js';
+import { ed25519Sign } from './ed25519-sign.js';
+import { frostCommit } from './frost-commit.js';
+import { frostKeygen } from './frost-keygen.js';
+import { frostShareExport } from './frost-share-export.js';
+import { frostShareImport } from './frost-share-import.js';
+import { frostSign } from './frost-sign.js';
+import { garbageCollect } from './garbage-collect.js';
+import { generateKey } from './generate-key.js';
+import { getEvmAddress } from './get-evm-address.js';
+import { hkdf } from './hkdf.js';
+import { hmac } from './hmac.js';
+import { pbkdf2Hmac } from './pbkdf2-hmac.js';
+import { publicKey } from './public-key.js';
+import { revokeData } from './revoke-data.js';
+import { secp256k1EcdsaSign } from './secp256k1-ecdsa-sign.js';
+import { slip10Derive } from './slip10-derive.js';
+import { slip10Generate } from './slip10-generate.js';
 import type { Procedure } from './types.js';
-import { WriteVault } from './write-vault.js';
-import { X25519DiffieHellman } from './x25519-diffie-hellman.js';
+import { writeVault } from './write-vault.js';
+import { x25519DiffieHellman } from './x25519-diffie-hellman.js';
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+  if ((typeof value === 'object' || typeof value === 'function') && value !== null && !Object.isFrozen(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }
@@ -44,10 +44,10 @@ function deepFreeze<T>(value: T): T {
 
 /** All procedures, in catalogue order. */
 export const PROCEDURES: readonly Procedure<any, any>[] = deepFreeze([
-  WriteVault, RevokeData, GarbageCollect, CopyRecord, Slip10Generate, Slip10Derive, BIP39Generate, BIP39Recover,
-  GenerateKey, PublicKey, GetEvmAddress, Ed25519Sign, Secp256k1EcdsaSign, X25519DiffieHellman, Hmac, Hkdf,
-  Pbkdf2Hmac, ConcatKdf, AeadEncrypt, AeadDecrypt, AesKeyWrapEncrypt, AesKeyWrapDecrypt, ConcatSecret,
-  FrostKeygen, FrostCommit, FrostSign, FrostShareExport, FrostShareImport,
+  writeVault, revokeData, garbageCollect, copyRecord, slip10Generate, slip10Derive, bip39Generate, bip39Recover,
+  generateKey, publicKey, getEvmAddress, ed25519Sign, secp256k1EcdsaSign, x25519DiffieHellman, hmac, hkdf,
+  pbkdf2Hmac, concatKdf, aeadEncrypt, aeadDecrypt, aesKeyWrapEncrypt, aesKeyWrapDecrypt, concatSecret,
+  frostKeygen, frostCommit, frostSign, frostShareExport, frostShareImport,
 ]);
 
 /** Procedure by JSON type name. */
@@ -55,5 +55,5 @@ export const PROCEDURE_BY_TYPE: ReadonlyMap<string, Procedure<any, any>> = new M
 
 /** True for a procedure of this catalogue (the very object, not a look-alike). */
 export function isRegistered(p: unknown): p is Procedure {
-  return typeof p === 'object' && p !== null && PROCEDURE_BY_TYPE.get((p as Procedure).type) === p;
+  return (typeof p === 'object' || typeof p === 'function') && p !== null && PROCEDURE_BY_TYPE.get((p as Procedure).type) === p;
 }

@@ -8,7 +8,6 @@
  */
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'RevokeData';
 
@@ -24,7 +23,8 @@ function build(i: { location: unknown; shouldGc?: unknown }): RevokeDataInput {
   };
 }
 
-export const RevokeData: Procedure<RevokeDataInput, void> = {
+/** Revokes the record at `location` (and collects its vault with `shouldGc`). */
+export const revokeData = f.procedure<{ location: f.LocationLike; shouldGc?: boolean }, RevokeDataInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: {} },
@@ -38,9 +38,4 @@ export const RevokeData: Procedure<RevokeDataInput, void> = {
     if (i.shouldGc) ctx.garbageCollect(i.location.vaultPath);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Revokes the record at `location` (and collects its vault with `shouldGc`). */
-export function revokeData(input: { location: f.LocationLike; shouldGc?: boolean }): ProcedureCall<RevokeDataInput, void> {
-  return f.call(RevokeData, build(input));
-}
+});

@@ -12,7 +12,6 @@ import { toHex } from '../assert.js';
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { SECP256K1_KEY } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Secp256k1EcdsaSign';
 
@@ -33,7 +32,10 @@ function build(i: { flavor: unknown; privateKey: unknown; msg: unknown }): Secp2
   };
 }
 
-export const Secp256k1EcdsaSign: Procedure<Secp256k1EcdsaSignInput, Uint8Array> = {
+/** Signs the `flavor` hash of `msg` with the secp256k1 key at `privateKey`: r || s || v (65 bytes). */
+export const secp256k1EcdsaSign = f.procedure<{
+  flavor: Secp256k1EcdsaFlavor; privateKey: f.LocationLike; msg: Uint8Array;
+}, Secp256k1EcdsaSignInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { privateKey: SECP256K1_KEY }, writes: {} },
@@ -48,11 +50,4 @@ export const Secp256k1EcdsaSign: Procedure<Secp256k1EcdsaSignInput, Uint8Array> 
     return ctx.use('privateKey', i.privateKey, (secret) => p.secp256k1SignRecoverable(f.privateKey(p, 'secp256k1', secret, 'privateKey', TYPE), digest));
   },
   outputToJSON: (sig) => toHex(sig),
-};
-
-/** Signs the `flavor` hash of `msg` with the secp256k1 key at `privateKey`: r || s || v (65 bytes). */
-export function secp256k1EcdsaSign(input: {
-  flavor: Secp256k1EcdsaFlavor; privateKey: f.LocationLike; msg: Uint8Array;
-}): ProcedureCall<Secp256k1EcdsaSignInput, Uint8Array> {
-  return f.call(Secp256k1EcdsaSign, build(input));
-}
+});

@@ -15,7 +15,6 @@ import { secretBytes, wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { SEED, type PolicyRequest } from './policy.js';
 import { derivePath, masterKey, type Slip10Curve } from './slip10.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Slip10Derive';
 const CURVES: readonly Slip10Curve[] = ['ed25519', 'secp256k1'];
@@ -56,7 +55,14 @@ function build(i: { curve: unknown; chain: unknown; input: unknown; output: unkn
 
 const sourceOf = (s: Slip10DeriveSource): Location => ('seed' in s ? s.seed : s.key);
 
-export const Slip10Derive: Procedure<Slip10DeriveInput, Uint8Array> = {
+/**
+ * Derives `chain` (uint32 indices or `"44'"` strings) from a seed or key; stores `sk || cc` at `output`
+ * and returns the chain code.
+ */
+export const slip10Derive = f.procedure<{
+  curve: Slip10Curve; chain: readonly (number | string)[]; input: { seed: f.LocationLike } | { key: f.LocationLike };
+  output: f.LocationLike; policy?: PolicyRequest;
+}, Slip10DeriveInput, Uint8Array>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { 'input.seed': SEED, 'input.key(ed25519)': ['slip10-ed25519', 'unknown'], 'input.key(secp256k1)': ['slip10-secp256k1', 'unknown'] },
@@ -94,15 +100,4 @@ export const Slip10Derive: Procedure<Slip10DeriveInput, Uint8Array> = {
     }
   },
   outputToJSON: (chainCode) => toHex(chainCode),
-};
-
-/**
- * Derives `chain` (uint32 indices or `"44'"` strings) from a seed or key; stores `sk || cc` at `output`
- * and returns the chain code.
- */
-export function slip10Derive(input: {
-  curve: Slip10Curve; chain: readonly (number | string)[]; input: { seed: f.LocationLike } | { key: f.LocationLike };
-  output: f.LocationLike; policy?: PolicyRequest;
-}): ProcedureCall<Slip10DeriveInput, Uint8Array> {
-  return f.call(Slip10Derive, build(input));
-}
+});

@@ -10,7 +10,6 @@ import type { Location } from '../engine/location.js';
 import { secretBytes } from '../memory/guarded.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'Slip10Generate';
 
@@ -28,7 +27,8 @@ function build(i: { sizeBytes?: unknown; output: unknown; policy?: unknown }): S
   };
 }
 
-export const Slip10Generate: Procedure<Slip10GenerateInput, void> = {
+/** Stores a fresh random seed (64 bytes unless `sizeBytes`) at `output`. */
+export const slip10Generate = f.procedure<{ output: f.LocationLike; sizeBytes?: number; policy?: PolicyRequest }, Slip10GenerateInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: { output: { kind: 'seed', exportable: false } } },
@@ -42,9 +42,4 @@ export const Slip10Generate: Procedure<Slip10GenerateInput, void> = {
     f.store(ctx, 'output', i.output, seed, i.policy);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores a fresh random seed (64 bytes unless `sizeBytes`) at `output`. */
-export function slip10Generate(input: { output: f.LocationLike; sizeBytes?: number; policy?: PolicyRequest }): ProcedureCall<Slip10GenerateInput, void> {
-  return f.call(Slip10Generate, build(input));
-}
+});

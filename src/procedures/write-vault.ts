@@ -9,7 +9,6 @@
 import type { Location } from '../engine/location.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'WriteVault';
 
@@ -27,7 +26,8 @@ function build(i: { data: unknown; location: unknown; policy?: unknown }): Write
   };
 }
 
-export const WriteVault: Procedure<WriteVaultInput, void> = {
+/** Stores `data` at `location`. */
+export const writeVault = f.procedure<{ data: Uint8Array; location: f.LocationLike; policy?: PolicyRequest }, WriteVaultInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {}, writes: { location: { kind: 'unknown', exportable: true } } },
@@ -40,9 +40,4 @@ export const WriteVault: Procedure<WriteVaultInput, void> = {
     ctx.write('location', i.location, i.data, i.policy);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores `data` at `location`. */
-export function writeVault(input: { data: Uint8Array; location: f.LocationLike; policy?: PolicyRequest }): ProcedureCall<WriteVaultInput, void> {
-  return f.call(WriteVault, build(input));
-}
+});

@@ -11,7 +11,6 @@ import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import * as f from './fields.js';
 import { X25519_KEY, type PolicyRequest } from './policy.js';
-import type { Procedure, ProcedureCall } from './types.js';
 
 const TYPE = 'X25519DiffieHellman';
 
@@ -31,7 +30,10 @@ function build(i: { privateKey: unknown; publicKey: unknown; sharedKey: unknown;
   };
 }
 
-export const X25519DiffieHellman: Procedure<X25519DiffieHellmanInput, void> = {
+/** Stores X25519(privateKey, publicKey) at `sharedKey`. */
+export const x25519DiffieHellman = f.procedure<{
+  privateKey: f.LocationLike; publicKey: Uint8Array; sharedKey: f.LocationLike; policy?: PolicyRequest;
+}, X25519DiffieHellmanInput, void>({
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: { privateKey: X25519_KEY }, writes: { sharedKey: { kind: 'derived', exportable: false } } },
@@ -46,11 +48,4 @@ export const X25519DiffieHellman: Procedure<X25519DiffieHellmanInput, void> = {
     f.store(ctx, 'sharedKey', i.sharedKey, shared, i.policy);
   },
   outputToJSON: f.nullJSON,
-};
-
-/** Stores X25519(privateKey, publicKey) at `sharedKey`. */
-export function x25519DiffieHellman(input: {
-  privateKey: f.LocationLike; publicKey: Uint8Array; sharedKey: f.LocationLike; policy?: PolicyRequest;
-}): ProcedureCall<X25519DiffieHellmanInput, void> {
-  return f.call(X25519DiffieHellman, build(input));
-}
+});

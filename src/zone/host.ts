@@ -29,9 +29,7 @@ import { parseChain } from '../procedures/json.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { decodeState, encodeState } from '../snapshot/bincode.js';
 import { chainSelection, decodeValue, encodeCall } from './calls.js';
-import {
-  decodeEnvelope, encodeEnvelope, EphemeralKey, isZoneHello, ZONE_PROTOCOL_VERSION, type SealedChannel, type TestHook,
-} from './protocol.js';
+import { decodeEnvelope, encodeEnvelope, EphemeralKey, isZoneHello, ZONE_PROTOCOL_VERSION, type SealedChannel, type TestHook } from './protocol.js';
 
 export interface ZoneOptions {
   /** Milliseconds one request may take before the zone is stopped and the request fails with Timeout. Default 60 s. */

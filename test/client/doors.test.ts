@@ -16,7 +16,7 @@ import * as tauri from '../../src/facades/tauri.js';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { nativeProvider } from '../../src/crypto/native.js';
 import { Location } from '../../src/engine/location.js';
-import { Ed25519Sign, ed25519Sign } from '../../src/procedures/ed25519-sign.js';
+import { ed25519Sign } from '../../src/procedures/ed25519-sign.js';
 import { generateKey } from '../../src/procedures/generate-key.js';
 
 const ENGINE = ['ClientDb', 'Transaction', 'Step', 'useInternal', 'syncEndpoint', 'engineOf', 'runChain', 'trustRunner', 'localSource', 'syncInto'];
@@ -42,15 +42,15 @@ test('a call not made by a builder or the JSON parser never reaches a procedure'
   const key = Location.generic('keys', 'k');
   await c.execute(generateKey({ keyType: 'ed25519', output: key }));
   const opened: Uint8Array[] = [];
-  const evil = { ...Ed25519Sign, run: (ctx: any, i: any) => ctx.use('privateKey', i.privateKey, (s: Uint8Array) => opened.push(Uint8Array.from(s))) };
-  for (const call of [{ procedure: evil, input: { privateKey: key, msg: new Uint8Array(1) } }, { procedure: Ed25519Sign, input: { privateKey: key, msg: new Uint8Array(1) } }]) {
+  const evil = { ...ed25519Sign, run: (ctx: any, i: any) => ctx.use('privateKey', i.privateKey, (s: Uint8Array) => opened.push(Uint8Array.from(s))) };
+  for (const call of [{ procedure: evil, input: { privateKey: key, msg: new Uint8Array(1) } }, { procedure: ed25519Sign, input: { privateKey: key, msg: new Uint8Array(1) } }]) {
     await assert.rejects(c.execute(call as never), (e: any) => e.code === 'InvalidArgument' && e.details.field === 'calls[0]');
   }
   assert.deepEqual(opened, []);
   // A built call is frozen: its input cannot be changed between validation and the run.
   const built = ed25519Sign({ privateKey: key, msg: new Uint8Array(1) });
   assert.ok(Object.isFrozen(built) && Object.isFrozen(built.input));
-  assert.ok(Object.isFrozen(Ed25519Sign) && Object.isFrozen(Ed25519Sign.rules.reads), 'the procedure and its rules are frozen');
+  assert.ok(Object.isFrozen(ed25519Sign) && Object.isFrozen(ed25519Sign.rules.reads), 'the procedure and its rules are frozen');
 });
 
 test('the published declarations do not mention the engine', () => {

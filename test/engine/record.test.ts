@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import {
-  BOX_OVERHEAD, decodeDataTransaction, encodeDataTransaction, encodeRevocationTransaction, isRevocationTransaction, openInto,
-  randomId, seal, StoredRecord,
-} from '../../src/engine/record.js';
+import { BOX_OVERHEAD, decodeDataTransaction, encodeDataTransaction, encodeRevocationTransaction, isRevocationTransaction, openInto, randomId, seal, StoredRecord } from '../../src/engine/record.js';
 
 test('a sealed box is tag || nonce || ciphertext of XChaCha20-Poly1305 (checked with noble)', () => {
   const key = new Uint8Array(32).fill(7);

@@ -8,9 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
-import {
-  CoinType, hexToUtf8, initLogger, migrateStrongholdSnapshotV2ToV3, SecretManager, StrongholdError, utf8ToHex, Utils,
-} from '../../src/facades/iota.js';
+import { CoinType, hexToUtf8, initLogger, migrateStrongholdSnapshotV2ToV3, SecretManager, StrongholdError, utf8ToHex, Utils } from '../../src/facades/iota.js';
 import { FIXTURES_DIR, IOTA_FIXTURES } from '../iota-sdk-fixtures.js';
 
 const isCode = (code: string) => (e: any) => e?.name === 'StrongholdError' && e.code === code;

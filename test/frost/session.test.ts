@@ -9,9 +9,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { isStrongholdError, StrongholdError } from '../../src/errors.js';
-import {
-  dealShares, localExecutor, parseGroup, participant, signWithParticipants, type DealtShare, type FrostParticipant, type FrostGroup, type ProcedureExecutor,
-} from '../../src/frost/index.js';
+import { dealShares, localExecutor, parseGroup, participant, signWithParticipants, type DealtShare, type FrostParticipant, type FrostGroup, type ProcedureExecutor } from '../../src/frost/index.js';
 import { frostKeygen } from '../../src/procedures/frost-keygen.js';
 import { frostShareExport } from '../../src/procedures/frost-share-export.js';
 import { parseChain } from '../../src/procedures/json.js';

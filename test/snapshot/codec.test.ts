@@ -4,9 +4,7 @@ import fc from 'fast-check';
 import { isStrongholdError, type StrongholdError } from '../../src/errors.js';
 import { ageEncrypt, parseHeader } from '../../src/snapshot/age.js';
 import { PAYLOAD_NONCE_BYTES } from '../../src/snapshot/age-stream.js';
-import {
-  createSnapshotSession, decompressionCap, inspectHeader, readSnapshot, type SnapshotProgress, type SnapshotRead, writeSnapshot,
-} from '../../src/snapshot/codec.js';
+import { createSnapshotSession, decompressionCap, inspectHeader, readSnapshot, type SnapshotProgress, type SnapshotRead, writeSnapshot } from '../../src/snapshot/codec.js';
 import { compress } from '../../src/snapshot/lz4.js';
 import { encodeState } from '../../src/snapshot/bincode.js';
 import { passwordKey } from '../../src/snapshot/keys.js';

@@ -42,7 +42,7 @@ describe('procedure suite in process mode', () => {
   });
 });
 
-describe("Stronghold.create(optionsFor('process'))", () => {
+describe('Stronghold.create({ runner: processZone() })', () => {
   test('procedures, chains and rollback behave as inline', async () => {
     for (const zone of ['inline', 'process'] as const) {
       const sh = Stronghold.create(optionsFor(zone));
