@@ -3,6 +3,10 @@
  * mnemonic, and the addresses its seed must give. Shared by the engine, procedure, CLI and facade tests.
  * @module
  */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../../shared/fixtures/iota-sdk/', import.meta.url));
@@ -99,4 +103,25 @@ export const SDK_RECORD = 'iota-wallet-seed';
 /** BIP-44 path of an address, all segments hardened: m/44'/coin'/account'/change'/index'. */
 export function addressChain(a: { coin: number; account: number; internal: boolean; index: number }): number[] {
   return [44, a.coin, a.account, a.internal ? 1 : 0, a.index].map((i) => (i | 0x8000_0000) >>> 0);
+}
+
+/**
+ * A temporary folder for one test file (made before its tests run, removed after them): `copy(file)` puts a copy of
+ * a fixture there (the fixtures are never written), `path(name)` names a new file there.
+ */
+export function scratchFolder(prefix: string): { copy: (file: string) => string; path: (name: string) => string } {
+  let dir = '';
+  let n = 0;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    copy: (file) => {
+      const to = join(dir, `${n++}-${file.replace(/\//g, '_')}`);
+      copyFileSync(join(FIXTURES_DIR, file), to);
+      return to;
+    },
+    path: (name) => join(dir, name),
+  };
 }

@@ -1,15 +1,13 @@
 // Issue 16: what SDK code relies on beyond the secret manager's results. The migration example's un-awaited
 // migration, the constructor's eager open and its synchronous errors, the SDK's error shape, getType(), and the
 // pure helpers, each checked against the fixtures' README values or node:crypto.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { CoinType, hexToUtf8, initLogger, migrateStrongholdSnapshotV2ToV3, SecretManager, StrongholdError, utf8ToHex, Utils } from '../../src/facades/iota.js';
-import { FIXTURES_DIR, IOTA_FIXTURES } from '../iota-sdk-fixtures.js';
+import { IOTA_FIXTURES, scratchFolder } from '../iota-sdk-fixtures.js';
 
 const isCode = (code: string) => (e: any) => e?.name === 'StrongholdError' && e.code === code;
 const fast = { workFactor: 0 };
@@ -17,17 +15,7 @@ const V2 = IOTA_FIXTURES.find((f) => f.file === 'v2.stronghold')!;
 const HASHED = IOTA_FIXTURES.find((f) => f.file === 'no_secret_manager_data.stronghold')!;
 const ed25519Spki = (pk: Buffer) => createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]), format: 'der', type: 'spki' });
 
-let dir: string;
-let n = 0;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stronghold-iota-drop-in-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-const copy = (file: string) => {
-  const to = join(dir, `${n++}-${file.replace(/\//g, '_')}`);
-  copyFileSync(join(FIXTURES_DIR, file), to);
-  return to;
-};
+const { copy, path: scratch } = scratchFolder('stronghold-iota-drop-in-');
 
 /** Collects unhandled rejections while `fn` runs (the SDK example's un-awaited migration must not leave any). */
 async function withoutUnhandledRejections(fn: () => Promise<void>): Promise<unknown[]> {
@@ -49,7 +37,7 @@ async function withoutUnhandledRejections(fn: () => Promise<void>): Promise<unkn
 describe('the SDK migration example: migrateStrongholdSnapshotV2ToV3 without await, then a SecretManager on the new path', () => {
   test('the secret manager waits for the migration and gives the README addresses; nothing is rejected unhandled', async () => {
     const v2Path = copy(V2.file);
-    const v3Path = join(dir, 'v3.stronghold');
+    const v3Path = scratch('v3.stronghold');
     const unhandled = await withoutUnhandledRejections(async () => {
       migrateStrongholdSnapshotV2ToV3(v2Path, V2.password, 'wallet.rs', 100, v3Path, 'new_password', fast);
       const sm = new SecretManager({ stronghold: { snapshotPath: v3Path, password: 'new_password' } });
@@ -70,19 +58,19 @@ describe('the SDK migration example: migrateStrongholdSnapshotV2ToV3 without awa
 
     const other = copy(V2.file);
     const unhandled = await withoutUnhandledRejections(async () => {
-      migrateStrongholdSnapshotV2ToV3(other, 'not the password', 'wallet.rs', 100, join(dir, 'never.stronghold'), 'x', fast);
-      const waiting = new SecretManager({ stronghold: { snapshotPath: join(dir, 'never.stronghold'), password: 'x' } });
+      migrateStrongholdSnapshotV2ToV3(other, 'not the password', 'wallet.rs', 100, scratch('never.stronghold'), 'x', fast);
+      const waiting = new SecretManager({ stronghold: { snapshotPath: scratch('never.stronghold'), password: 'x' } });
       await assert.rejects(waiting.isStrongholdPasswordAvailable(), isCode('WrongPassword'));
       await waiting.close();
     });
     assert.deepEqual(unhandled, []);
-    assert.ok(!existsSync(join(dir, 'never.stronghold')), 'no empty file was created for a failed migration');
+    assert.ok(!existsSync(scratch('never.stronghold')), 'no empty file was created for a failed migration');
   });
 });
 
 describe('the constructor opens eagerly, as the SDK\'s', () => {
   test('a new path is created and written before any later call, with nothing else called', async () => {
-    const path = join(dir, 'eager.stronghold');
+    const path = scratch('eager.stronghold');
     const sm = new SecretManager({ stronghold: { snapshotPath: path, password: 'pw' } }, fast);
     await sm.close();
     assert.equal(readFileSync(path)[5], 3, 'the constructor wrote a v3 snapshot');
@@ -113,7 +101,7 @@ describe('the SDK\'s error shape, on top of the typed code', () => {
     assert.equal(parsed.type, 'client');
     assert.match(parsed.error, /wrong password/);
 
-    const sm = new SecretManager({ stronghold: { snapshotPath: join(dir, 'empty.stronghold'), password: 'pw' } }, fast);
+    const sm = new SecretManager({ stronghold: { snapshotPath: scratch('empty.stronghold'), password: 'pw' } }, fast);
     const missing = await sm.signEd25519('0x00', { coinType: CoinType.IOTA }).catch((e) => e);
     assert.equal(missing.code, 'RecordNotFound');
     assert.deepEqual(missing.details, { vault: 'iota-wallet-secret', record: 'iota-wallet-seed' });

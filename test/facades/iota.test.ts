@@ -1,12 +1,10 @@
 // Issue 10: the IOTA SDK StrongholdSecretManager facade on the SDK's own snapshot files (../shared/fixtures/iota-sdk,
 // copied to a temp dir first): every address the fixture README asserts, after migration for the v2 files, and
 // signatures checked with node:crypto (Ed25519) and an independent BIP-32 + noble check (secp256k1, Keccak-256).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, pbkdf2Sync, verify } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { blake2b } from '@noble/hashes/blake2.js';
@@ -15,7 +13,7 @@ import { bech32 } from '@scure/base';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
 import { migrateStrongholdSnapshotV2ToV3, readUserData, SecretManager } from '../../src/facades/iota.js';
-import { FIXTURES_DIR, IOTA_FIXTURES, SDK_CLIENT, SDK_RECORD, SDK_VAULT } from '../iota-sdk-fixtures.js';
+import { IOTA_FIXTURES, scratchFolder, SDK_CLIENT, SDK_RECORD, SDK_VAULT } from '../iota-sdk-fixtures.js';
 
 const isCode = (code: string) => (e: any) => e?.name === 'StrongholdError' && e.code === code;
 const unhex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/^0x/, ''), 'hex'));
@@ -23,17 +21,7 @@ const ed25519Spki = (pk: Uint8Array) => createPublicKey({ key: Buffer.concat([Bu
 const addressOf = (pk: Uint8Array, hrp: string) => bech32.encode(hrp, bech32.toWords(Uint8Array.of(0, ...blake2b(pk, { dkLen: 32 }))));
 const fast = { workFactor: 0 };
 
-let dir: string;
-let n = 0;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'stronghold-iota-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-const copy = (file: string) => {
-  const to = join(dir, `${n++}-${file.replace(/\//g, '_')}`);
-  copyFileSync(join(FIXTURES_DIR, file), to);
-  return to;
-};
+const { copy, path: scratch } = scratchFolder('stronghold-iota-');
 
 describe('every fixture: the README addresses through generateEd25519Addresses, and signatures that verify', () => {
   for (const f of IOTA_FIXTURES) {
@@ -81,8 +69,8 @@ describe('every fixture: the README addresses through generateEd25519Addresses, 
   test('an end-exclusive range gives consecutive addresses (v2.stronghold, indices 0..9)', async () => {
     const f = IOTA_FIXTURES[0]!;
     const path = copy(f.file);
-    await migrateStrongholdSnapshotV2ToV3(path, f.password, 'wallet.rs', 100, join(dir, 'range.stronghold'), 'new password', fast);
-    const sm = new SecretManager({ stronghold: { password: 'new password', snapshotPath: join(dir, 'range.stronghold') } });
+    await migrateStrongholdSnapshotV2ToV3(path, f.password, 'wallet.rs', 100, scratch('range.stronghold'), 'new password', fast);
+    const sm = new SecretManager({ stronghold: { password: 'new password', snapshotPath: scratch('range.stronghold') } });
     const addresses = await sm.generateEd25519Addresses({ coinType: 4219, accountIndex: 0, range: { start: 0, end: 10 }, bech32Hrp: 'rms' });
     assert.equal(addresses.length, 10);
     assert.equal(addresses[0], f.addresses[0]!.address);
@@ -98,7 +86,7 @@ describe('every fixture: the README addresses through generateEd25519Addresses, 
 describe('migrateStrongholdSnapshotV2ToV3 re-encrypts the store as the SDK does', () => {
   test('v2_with_backup: each value decrypts under the new userdata-store-key record to what the v2 key sealed; coin_type = 4219', async () => {
     const src = copy('v2_with_backup.stronghold');
-    const out = join(dir, 'migrated-with-backup.stronghold');
+    const out = scratch('migrated-with-backup.stronghold');
     // Independent truth: the v2 values opened with the PBKDF2 key (node:crypto) and noble's XChaCha20-Poly1305.
     const v2Key = pbkdf2Sync('current_password', 'wallet.rs', 100, 32, 'sha512');
     const before = await Stronghold.open(src, { key: Uint8Array.from(v2Key) }, { readOnly: true });
@@ -149,7 +137,7 @@ function bip32(seed: Uint8Array, chain: number[]): Uint8Array {
 describe('a new wallet: storeMnemonic, EVM addresses and secp256k1 signatures', () => {
   const f = IOTA_FIXTURES[2]!; // the Chrysalis file's mnemonic and coin-4218 addresses
   test('storeMnemonic gives the fixture addresses; EVM addresses and signatures match an independent BIP-32', async () => {
-    const path = join(dir, 'new-wallet.stronghold');
+    const path = scratch('new-wallet.stronghold');
     const sm = await SecretManager.create({ stronghold: { password: 'pw', snapshotPath: path } }, fast);
     await assert.rejects(sm.generateEd25519Addresses({ range: { start: 0, end: 1 } }), isCode('RecordNotFound'), 'no mnemonic yet');
     await assert.rejects(sm.storeMnemonic('abandon abandon'), isCode('InvalidArgument'));
@@ -247,18 +235,18 @@ describe('password lifecycle, timeout, backup and restore', () => {
   test('backup to another file under another password; restore into another manager', async () => {
     const path = copy(f.file);
     const sm = await SecretManager.create({ stronghold: { password: f.password, snapshotPath: path } }, fast);
-    const backup = join(dir, 'backup.stronghold');
+    const backup = scratch('backup.stronghold');
     await sm.backupToStrongholdSnapshot(backup, 'backup password');
     await sm.close();
     const core = await Stronghold.open(backup, 'backup password', { readOnly: true });
     assert.ok(core.loadClient(SDK_CLIENT).recordExists(Location.generic(SDK_VAULT, SDK_RECORD)));
     await core.close();
 
-    const other = await SecretManager.create({ stronghold: { password: 'fresh', snapshotPath: join(dir, 'restored.stronghold') } }, fast);
+    const other = await SecretManager.create({ stronghold: { password: 'fresh', snapshotPath: scratch('restored.stronghold') } }, fast);
     await assert.rejects(other.restoreBackup(backup, 'wrong'), isCode('WrongPassword'));
     await other.restoreFromStrongholdSnapshot(backup, 'backup password');
     assert.deepEqual(await other.generateEd25519Addresses({ coinType: 4218, range: { start: 0, end: 1 } }), [f.addresses[0]!.address]);
     await other.close();
-    await Stronghold.open(join(dir, 'restored.stronghold'), 'backup password', { readOnly: true }).then((s) => s.close());
+    await Stronghold.open(scratch('restored.stronghold'), 'backup password', { readOnly: true }).then((s) => s.close());
   });
 });
