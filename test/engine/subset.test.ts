@@ -44,3 +44,27 @@ test('a tampered export merges nothing', () => {
   assert.throws(() => b.mergeSubset(state, { replace: true }), (e: any) => e.code === 'CorruptPayload');
   assert.equal(b.vaultExists(Location.generic('v', 'x').vaultId), false);
 });
+
+test('what a peer may have and what it may give: exportable records only, never a FROST record or an identity', () => {
+  const a = new ClientDb(id);
+  const open = Location.generic('v', 'open');
+  const closed = Location.generic('v', 'closed');
+  plant(a, open, new Uint8Array([1]));
+  plant(a, closed, new Uint8Array([2]), 'ed25519', { exportable: false });
+  const all = new Map([[open.vaultKey, null]]);
+  assert.deepEqual([...a.peerHierarchy(all).get(open.vaultKey)!.keys()], [hex(open.recordId)], 'the non-exportable record is not offered');
+  assert.deepEqual(a.exportForPeer(all).vaults[0]!.records.map((r) => hex(r.id)), [hex(open.recordId)]);
+
+  // A peer seals records under keys it chooses, so it could claim any hint: kinds that must be made here are refused.
+  for (const kind of ['frost-nonce', 'frost-share', 'p2p-identity'] as const) {
+    const forger = new ClientDb(id);
+    plant(forger, Location.generic('v', 'forged'), new Uint8Array(101).fill(7), kind);
+    const b = new ClientDb(id);
+    assert.throws(() => b.mergeSubset(forger.exportSubset(all), { replace: true, fromPeer: true }), (e: any) => e.code === 'CorruptPayload', kind);
+    assert.equal(b.hierarchy().length, 0, 'nothing merged');
+    assert.equal(b.mergeSubset(forger.exportSubset(all), { replace: true }), 1, 'the zone (not a peer) carries every kind');
+  }
+  const b = new ClientDb(id);
+  assert.throws(() => b.mergeSubset(a.exportSubset(all), { replace: true, fromPeer: true }), (e: any) => e.code === 'CorruptPayload', 'a non-exportable record from a peer');
+  assert.equal(b.mergeSubset(a.exportForPeer(all), { replace: true, fromPeer: true }), 1);
+});
