@@ -26,6 +26,13 @@ export type { Password } from './snapshot-file.js';
 
 const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
 
+/**
+ * The client that holds the Stronghold's p2p identity (src/p2p/identity.ts). The API never loads or creates it, so
+ * no caller can read, overwrite or replace the identity with bytes it knows; only the internal identity use reaches it.
+ */
+export const IDENTITY_CLIENT = 'stronghold-p2p';
+const IDENTITY_ID = hexOf(clientId(new TextEncoder().encode(IDENTITY_CLIENT)));
+
 export interface StrongholdOptions {
   /** The crypto provider procedures use: `nativeProvider` (the default) or `nobleProvider`. */
   provider?: CryptoProvider;
@@ -48,7 +55,7 @@ export interface ClientInventory {
 }
 
 /** Set by Stronghold's static block: the one way below the API to a client's engine. */
-let engineOf: (sh: Stronghold, id: Uint8Array) => ClientDb | undefined;
+let engineOf: (sh: Stronghold, id: Uint8Array, create?: boolean) => ClientDb | undefined;
 
 export class Stronghold {
   readonly provider: CryptoProvider;
@@ -231,6 +238,7 @@ export class Stronghold {
     const id = clientId(bytes);
     const hex = hexOf(id);
     const name = describePath(bytes);
+    if (hex === IDENTITY_ID) throw invalidArgument('client', `a client path other than '${IDENTITY_CLIENT}' (it holds the p2p identity, which only the p2p layer uses)`);
     if (this.#loaded.has(hex)) throw new StrongholdError('ClientAlreadyLoaded', `client '${name}' is already loaded`, { client: name });
     return { bytes, id, hex, name };
   }
@@ -347,9 +355,16 @@ export class Stronghold {
   }
 
   static {
-    engineOf = (sh, id) => {
+    engineOf = (sh, id, create = false) => {
       sh.#assertUnlocked();
-      return sh.#dbs.get(hexOf(id));
+      const hex = hexOf(id);
+      let db = sh.#dbs.get(hex);
+      if (!db && create) {
+        db = new ClientDb(id, sh.#now);
+        sh.#dbs.set(hex, db);
+        sh.#dirty = true;
+      }
+      return db;
     };
   }
 }
@@ -387,10 +402,11 @@ export function syncEndpoint(sh: Stronghold, id: Uint8Array): SyncEndpoint | und
 
 /**
  * @internal Uses the record at `loc` of client `id` under `rules` (an internal use such as the p2p identity,
- * which the rules' kinds confine to its own record kind), storing `create()` there first if there is none.
+ * which the rules' kinds confine to its own record kind), storing `create()` there first (and making the client)
+ * if there is none.
  */
 export function useInternal<T>(sh: Stronghold, id: Uint8Array, rules: AccessRules, loc: Location, create: () => Uint8Array, fn: (secret: Uint8Array) => T): T {
-  const db = engineOf(sh, id);
+  const db = engineOf(sh, id, true);
   if (!db) throw new StrongholdError('ClientNotFound', 'the client vanished', { client: hexOf(id) });
   const tx = db.transaction((n) => sh.provider.randomFill(new Uint8Array(n)));
   try {

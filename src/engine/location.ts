@@ -22,6 +22,11 @@ export class Location {
   /** Hex forms of the ids: the engine's map keys, computed once per Location. */
   readonly vaultKey: string;
   readonly recordKey: string;
+  /**
+   * Only this class's constructor gives an object this field, so `Location.is` tells a genuine Location from an
+   * object that merely shares its prototype (whose ids could be getters answering differently on every read).
+   */
+  readonly #genuine = true;
 
   private constructor(vaultPath: Uint8Array, recordPath: Uint8Array | null, counter: number | null) {
     this.vaultPath = vaultPath;
@@ -31,6 +36,12 @@ export class Location {
     this.recordId = recordPath ? genericRecordId(vaultPath, recordPath) : counterRecordId(vaultPath, counter!);
     this.vaultKey = Buffer.from(this.vaultId).toString('hex');
     this.recordKey = Buffer.from(this.recordId).toString('hex');
+    Object.freeze(this);
+  }
+
+  /** True for a Location this class made, not a look-alike: the engine checks and opens what it names. */
+  static is(value: unknown): value is Location {
+    return typeof value === 'object' && value !== null && #genuine in value && (value as Location).#genuine;
   }
 
   /** A record named by its vault path and record path. */
@@ -52,7 +63,7 @@ export class Location {
 
   /** Accepts a Location or anything shaped like one (`{ vault, record }` / `{ vault, counter }`). */
   static from(value: unknown, field = 'location'): Location {
-    if (value instanceof Location) return value;
+    if (Location.is(value)) return value;
     if (typeof value === 'object' && value !== null) {
       const v = value as { vault?: unknown; record?: unknown; counter?: unknown };
       if (v.record !== undefined && v.counter === undefined) return Location.generic(v.vault as Path, v.record as Path);

@@ -83,11 +83,11 @@ class StepContext implements ProcedureContext {
  */
 function fieldOf(input: unknown, vault: string, record: string | undefined): string | undefined {
   const entries = (o: unknown, prefix: string): [string, unknown][] =>
-    typeof o === 'object' && o !== null && !(o instanceof Uint8Array) && !(o instanceof Location)
+    typeof o === 'object' && o !== null && !(o instanceof Uint8Array) && !Location.is(o)
       ? Object.entries(o).map(([k, v]) => [`${prefix}${k}`, v])
       : [];
   for (const [path, v] of entries(input, '').flatMap(([k, v]) => [[k, v] as [string, unknown], ...entries(v, `${k}.`)])) {
-    if (v instanceof Location && v.vault === vault && (record === undefined || v.record === record)) return path;
+    if (Location.is(v) && v.vault === vault && (record === undefined || v.record === record)) return path;
   }
   return undefined;
 }

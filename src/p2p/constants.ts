@@ -38,6 +38,6 @@ export const MAX_REQUEST_ID = 0xffff_ffff;
 export const SYNC_BATCH_RECORDS = 256;
 
 /** Where a Stronghold keeps its libp2p identity: a non-exportable Ed25519 seed. Remote requests may never touch it. */
-export const IDENTITY_CLIENT = 'stronghold-p2p';
+export { IDENTITY_CLIENT } from '../client/stronghold.js';
 export const IDENTITY_VAULT = 'identity';
 export const IDENTITY_RECORD = 'ed25519';

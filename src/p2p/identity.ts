@@ -40,12 +40,8 @@ const IDENTITY_RULES: AccessRules = {
  * @example const key = await peerIdentity(sh); console.log(peerIdFromPrivateKey(key).toString())
  */
 export async function peerIdentity(sh: Stronghold): Promise<PrivateKey> {
+  // Only this module reaches the identity client, through the engine; the API refuses to load or create it.
   const path = new TextEncoder().encode(IDENTITY_CLIENT);
-  if (!sh.hasClient(path)) {
-    sh.createClient(path);
-    // Only this module reaches the identity client, through the engine; applications do not see it loaded.
-    sh.unloadClient(path);
-  }
   const create = (): Uint8Array => {
     const seed = secretBytes(SEED_BYTES);
     randomFillSync(seed);

@@ -64,7 +64,7 @@ function text(bytes: Uint8Array, field: string): string {
 }
 
 function valueToJSON(value: unknown, field: string): unknown {
-  if (value instanceof Location) {
+  if (Location.is(value)) {
     const vault = text(value.vaultPath, `${field}.vault`);
     return value.recordPath ? { vault, record: text(value.recordPath, `${field}.record`) } : { vault, counter: value.counter };
   }

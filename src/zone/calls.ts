@@ -36,7 +36,7 @@ function encodePath(path: Uint8Array, attach: (b: Uint8Array) => number): unknow
 export function encodeValue(v: unknown, attach: (b: Uint8Array) => number, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw invalidArgument('calls', 'procedure inputs nested at most 8 deep');
   if (v instanceof Uint8Array) return { $b: attach(v) };
-  if (v instanceof Location) {
+  if (Location.is(v)) {
     const vault = encodePath(v.vaultPath, attach);
     return v.recordPath ? { vault, record: encodePath(v.recordPath, attach) } : { vault, counter: v.counter };
   }

@@ -17,7 +17,9 @@ import { Stronghold } from '../../src/client/stronghold.js';
 import { nativeProvider } from '../../src/crypto/native.js';
 import { Location } from '../../src/engine/location.js';
 import { ed25519Sign } from '../../src/procedures/ed25519-sign.js';
+import { aesKeyWrapEncrypt } from '../../src/procedures/aes-key-wrap-encrypt.js';
 import { generateKey } from '../../src/procedures/generate-key.js';
+import { writeVault } from '../../src/procedures/write-vault.js';
 
 const ENGINE = ['ClientDb', 'Transaction', 'Step', 'useInternal', 'syncEndpoint', 'engineOf', 'runChain', 'trustRunner', 'localSource', 'syncInto'];
 
@@ -59,4 +61,29 @@ test('the published declarations do not mention the engine', () => {
     const text = readFileSync(new URL(`../../dist/${f}.d.ts`, import.meta.url), 'utf8');
     for (const bad of ['clientDb', 'useInternal', 'syncEndpoint', 'trustRunner', 'run(db']) assert.equal(text.includes(bad), false, `dist/${f}.d.ts mentions ${bad}`);
   }
+});
+
+test('a look-alike Location (its prototype, getters for ids) is not a Location: the gate checks and opens one record', async () => {
+  const sh = Stronghold.create();
+  const c = sh.createClient('c');
+  const secret = Location.generic('keys', 'secret');
+  const decoy = Location.generic('keys', 'decoy');
+  await c.executeChain([generateKey({ keyType: 'ed25519', output: secret }), writeVault({ data: new Uint8Array(32).fill(1), location: decoy }), writeVault({ data: new Uint8Array(32).fill(2), location: Location.generic('keys', 'kek') })]);
+  let reads = 0;
+  // Answers with the decoy for the first reads (the checks), then with the secret (the open).
+  const fake = Object.create(Location.prototype, Object.fromEntries(['vaultPath', 'recordPath', 'counter', 'vaultId', 'recordId', 'vaultKey', 'recordKey'].map((k) => [k, {
+    get: () => (reads++ < 6 ? decoy : secret)[k as 'vaultKey'], enumerable: true,
+  }])));
+  assert.equal(Location.is(fake), false);
+  assert.throws(() => aesKeyWrapEncrypt({ encryptionKey: Location.generic('keys', 'kek'), wrapKey: fake }), (e: any) => e.code === 'InvalidArgument' && e.details.field === 'wrapKey');
+  assert.ok(Object.isFrozen(secret), 'a Location cannot be changed after it is made');
+});
+
+test('the p2p identity client is out of the API: no caller loads, creates or overwrites it', async () => {
+  const sh = Stronghold.create();
+  const before = await p2p.peerIdOf(sh);
+  for (const open of [() => sh.createClient('stronghold-p2p'), () => sh.loadClient('stronghold-p2p')]) {
+    assert.throws(open, (e: any) => e.code === 'InvalidArgument' && e.details.field === 'client');
+  }
+  assert.equal(await p2p.peerIdOf(sh), before, 'the identity is the one the p2p layer made');
 });
