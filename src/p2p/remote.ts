@@ -22,7 +22,7 @@ import { wipe } from '../memory/guarded.js';
 import { readSnapshot } from '../snapshot/codec.js';
 import type { ClientState } from '../snapshot/state.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_ID, PROTOCOL, SYNC_BATCH_RECORDS } from './constants.js';
-import { peerIdentity } from './identity.js';
+import { hasPeerIdentity, peerIdentity } from './identity.js';
 import { encodeFrame, parseResponse, parseWireRecords, protocolError, requestHeader, type RequestBody, type RequestType } from './messages.js';
 import { createNode } from './node.js';
 import { readFrames, writeFrame } from './frames.js';
@@ -417,8 +417,12 @@ export class RemoteStore {
 
 /**
  * Connects to the Stronghold served at `addr` (a multiaddr ending in `/p2p/<peer id>`), with the identity of
- * `local` (created in it on first use; save `local` to keep it).
- * @throws StrongholdError `RemoteError` (cannot dial), `InvalidArgument`
+ * `local`. On first use the identity is created in `local` and, when `local` was opened from a file, saved at
+ * once (with whatever else was pending), so the server and `stronghold id` see the same peer id from then on;
+ * `local` must then be open for writing (it holds the writer lock). An in-memory `local` keeps its identity only
+ * for its own lifetime: save it with `saveAs` to keep the peer id.
+ * @throws StrongholdError `RemoteError` (cannot dial), `InvalidArgument` (a bad address; a read-only `local`
+ *   without an identity yet), `Io`
  * @example
  * const r = await remote(sh, '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...')
  * const sig = await r.client('wallet').execute({ type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' }, msg: '00' })
@@ -431,7 +435,11 @@ export async function remote(local: Stronghold | null, addr: string | Multiaddr,
     throw new StrongholdError('InvalidArgument', '"addr" expected a multiaddr', { field: 'addr', expected: 'a multiaddr such as /ip4/127.0.0.1/tcp/4001/p2p/<peer id>' });
   }
   const ownNode = init.node === undefined;
+  const created = init.privateKey === undefined && local !== null && !hasPeerIdentity(local);
   const privateKey = init.privateKey ?? (local ? await peerIdentity(local) : await generateKeyPair('Ed25519'));
+  // An identity that is not saved is a throw-away one: the server would see a new peer id on every run, and
+  // rules written from its log or from `stronghold id` would never match. In memory there is no file to save to.
+  if (created && local.path !== null) await local.save();
   const node = init.node ?? (await createNode({ privateKey, listen: [] }));
   const r = new RemoteStronghold(node, ma, local, ownNode, init);
   try {

@@ -38,3 +38,44 @@ test('remote(sh, addr) signs on a server with the key stored there; the caller i
     await srv.stop();
   }
 });
+
+test('the caller\'s identity persists: three remote() calls from a fresh snapshot file show the server one peer id, the one peerIdOf reads back', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'stronghold-remote-id-'));
+  const file = join(dir, 'caller.stronghold');
+  const password = () => new TextEncoder().encode('pw');
+  const init = await Stronghold.open(file, password(), { create: true, workFactor: 0 });
+  await init.save();
+  await init.close();
+  const server = Stronghold.create();
+  server.createClient('wallet');
+  const seen: string[] = [];
+  const srv = await serve(server, { firewall: { rules: { default: 'ask', peers: {} }, ask: (q) => (seen.push(q.peer), true) } });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const caller = await Stronghold.open(file, password(), { workFactor: 0 });
+      try {
+        const r = await remote(caller, srv.addresses()[0]!);
+        try {
+          assert.equal(await r.client('wallet').vaultExists('keys'), false);
+        } finally {
+          await r.close();
+        }
+        assert.equal(caller.hasUnsavedChanges, false);
+      } finally {
+        await caller.close();
+      }
+    }
+    const reader = await Stronghold.open(file, password(), { readOnly: true });
+    try {
+      assert.deepEqual(seen, Array(3).fill(await peerIdOf(reader)));
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    await srv.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
