@@ -19,6 +19,8 @@ import type { Location, Path } from '../engine/location.js';
 import type { InsertOptions, StoreKey } from '../engine/store.js';
 import { isStrongholdError, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
+import { procedureToJSON } from '../procedures/json.js';
+import type { ProcedureCall } from '../procedures/types.js';
 import { readSnapshot } from '../snapshot/codec.js';
 import type { ClientState } from '../snapshot/state.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_ID, PROTOCOL, SYNC_BATCH_RECORDS } from './constants.js';
@@ -223,7 +225,15 @@ function expectBool(result: unknown, field: string): boolean {
   return v;
 }
 
-/** A client of a remote Stronghold: the methods of a local `Client`, async, procedures in their JSON form. */
+/** A procedure for a remote client: the call a typed builder returns (what a local `Client` takes), or its JSON form. */
+export type RemoteCall = ProcedureCall | Record<string, unknown>;
+
+/** A JSON form always has a string `type`; a builder's call has none, only `procedure` and `input`. */
+function isProcedureCall(c: RemoteCall): c is ProcedureCall {
+  return typeof (c as { type?: unknown }).type !== 'string' && 'procedure' in c && 'input' in c;
+}
+
+/** A client of a remote Stronghold: the methods of a local `Client`, async; results in their JSON form. */
 export class RemoteClient {
   readonly #remote: RemoteStronghold;
   readonly path: Uint8Array;
@@ -238,14 +248,19 @@ export class RemoteClient {
     return this.#remote.request(type, { client: this.path, ...body }, blob);
   }
 
-  /** Runs one procedure (JSON form); returns its JSON result. */
-  async execute(procedure: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Runs one procedure: a call made by a typed builder (`ed25519Sign({...})`, as a local `Client` takes) or its JSON
+   * form. Returns the JSON form of the output (hex for bytes), which is what travels.
+   */
+  async execute(procedure: RemoteCall): Promise<unknown> {
     const [out] = await this.executeChain([procedure]);
     return out;
   }
 
-  /** Runs a chain (JSON form) on the server, with the same rollback as locally; returns the JSON results. */
-  async executeChain(chain: readonly Record<string, unknown>[]): Promise<unknown[]> {
+  /** Runs a chain (builder calls or JSON forms) on the server, with the same rollback as locally; returns the JSON results. */
+  async executeChain(calls: readonly RemoteCall[]): Promise<unknown[]> {
+    // A builder's call holds TS values (bytes, Locations) that JSON.stringify would mangle; its JSON form is what the server parses.
+    const chain = calls.map((c) => (isProcedureCall(c) ? procedureToJSON(c) : c));
     const { result } = await this.#ask('execute', { chain });
     const results = expectObject(result).results;
     if (!Array.isArray(results) || results.length !== chain.length) throw protocolError('results do not match the chain');
