@@ -109,7 +109,11 @@ describe('p2p command line', { timeout: 90_000 }, () => {
       pulled = await run(pullArgs);
     }
     assert.equal(pulled.code, 0, pulled.stderr);
-    assert.deepEqual({ ...JSON.parse(pulled.stdout), peer: undefined }, { peer: undefined, merged: 1, kept: 0, client: 'wallet', into: 'wallet', policy: 'keep' });
+    assert.deepEqual({ ...JSON.parse(pulled.stdout), peer: undefined, notSent: undefined }, { peer: undefined, notSent: undefined, merged: 1, kept: 0, client: 'wallet', into: 'wallet', policy: 'keep' });
+    // What the server never sends cannot be counted by the caller: pull says what that is and why.
+    assert.match(JSON.parse(pulled.stdout).notSent, /non-exportable and revoked records are never sent/);
+    const human = await run(pullArgs.filter((a) => a !== '--json'));
+    assert.match(human.stdout, /^skipped: non-exportable and revoked records are never sent/m);
     const mine = await run(['ls', caller, '--client', 'wallet', '--json']);
     assert.equal((JSON.parse(mine.stdout) as { clients: { vaults: { records: unknown[] }[] }[] }).clients[0]!.vaults[0]!.records.length, 1);
     serving.kill('SIGTERM');
