@@ -16,6 +16,7 @@ import { describePath, toPathBytes } from '../assert.js';
 import { clientId, vaultId } from '../engine/ids.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import { DEFAULT_ASK_TIMEOUT_MS, IDENTITY_CLIENT } from './constants.js';
+import { DenialLog } from './denial-log.js';
 import type { Request, RequestType } from './messages.js';
 
 /** Operations on a vault. `sync` lets the peer pull copies of the records (irrevocable, like Rust's `clone`). */
@@ -68,7 +69,11 @@ export interface FirewallInit {
   /** Decides requests of peers whose rule is "ask". No answer within `askTimeoutMs` denies. */
   ask?: (query: FirewallQuery) => boolean | Promise<boolean>;
   askTimeoutMs?: number;
-  /** Called for every denial (peer id, request type, paths; never secret data). Default: one line on stderr. */
+  /**
+   * Called for every denial (peer id, request type, paths; never secret data). Default: a `DenialLog` on stderr,
+   * at most a few lines per peer per window and a count of the rest (denial-log.ts); a callback given here
+   * sees every denial and must bound its own output.
+   */
   onDenied?: (denial: Denial) => void;
 }
 
@@ -243,7 +248,7 @@ export class Firewall {
     this.#peers = new Map(Object.entries(rules.peers));
     this.#ask = init.ask;
     this.#askTimeoutMs = init.askTimeoutMs ?? DEFAULT_ASK_TIMEOUT_MS;
-    this.#onDenied = init.onDenied ?? ((d) => process.stderr.write(`stronghold firewall: denied ${d.peer} ${d.request} on client '${d.client}' (${d.reason})\n`));
+    this.#onDenied = init.onDenied ?? new DenialLog({ write: (line) => process.stderr.write(line) }).denied;
   }
 
   /** The current rules, in the rule file's form. */

@@ -55,6 +55,11 @@ export async function peerIdentity(sh: Stronghold): Promise<PrivateKey> {
   });
 }
 
+/** True when `sh` already holds its p2p identity (so `peerIdentity` changes nothing). */
+export function hasPeerIdentity(sh: Stronghold): boolean {
+  return sh.hasClient(IDENTITY_CLIENT);
+}
+
 /** The peer id (base58) of the Stronghold's identity; creates the identity on first use. */
 export async function peerIdOf(sh: Stronghold): Promise<string> {
   return peerIdFromPrivateKey(await peerIdentity(sh)).toString();

@@ -19,10 +19,12 @@ import type { Location, Path } from '../engine/location.js';
 import type { InsertOptions, StoreKey } from '../engine/store.js';
 import { isStrongholdError, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
+import { procedureToJSON } from '../procedures/json.js';
+import type { ProcedureCall } from '../procedures/types.js';
 import { readSnapshot } from '../snapshot/codec.js';
 import type { ClientState } from '../snapshot/state.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_ID, PROTOCOL, SYNC_BATCH_RECORDS } from './constants.js';
-import { peerIdentity } from './identity.js';
+import { hasPeerIdentity, peerIdentity } from './identity.js';
 import { encodeFrame, parseResponse, parseWireRecords, protocolError, requestHeader, type RequestBody, type RequestType } from './messages.js';
 import { createNode } from './node.js';
 import { readFrames, writeFrame } from './frames.js';
@@ -223,7 +225,15 @@ function expectBool(result: unknown, field: string): boolean {
   return v;
 }
 
-/** A client of a remote Stronghold: the methods of a local `Client`, async, procedures in their JSON form. */
+/** A procedure for a remote client: the call a typed builder returns (what a local `Client` takes), or its JSON form. */
+export type RemoteCall = ProcedureCall | Record<string, unknown>;
+
+/** A JSON form always has a string `type`; a builder's call has none, only `procedure` and `input`. */
+function isProcedureCall(c: RemoteCall): c is ProcedureCall {
+  return typeof (c as { type?: unknown }).type !== 'string' && 'procedure' in c && 'input' in c;
+}
+
+/** A client of a remote Stronghold: the methods of a local `Client`, async; results in their JSON form. */
 export class RemoteClient {
   readonly #remote: RemoteStronghold;
   readonly path: Uint8Array;
@@ -238,14 +248,19 @@ export class RemoteClient {
     return this.#remote.request(type, { client: this.path, ...body }, blob);
   }
 
-  /** Runs one procedure (JSON form); returns its JSON result. */
-  async execute(procedure: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Runs one procedure: a call made by a typed builder (`ed25519Sign({...})`, as a local `Client` takes) or its JSON
+   * form. Returns the JSON form of the output (hex for bytes), which is what travels.
+   */
+  async execute(procedure: RemoteCall): Promise<unknown> {
     const [out] = await this.executeChain([procedure]);
     return out;
   }
 
-  /** Runs a chain (JSON form) on the server, with the same rollback as locally; returns the JSON results. */
-  async executeChain(chain: readonly Record<string, unknown>[]): Promise<unknown[]> {
+  /** Runs a chain (builder calls or JSON forms) on the server, with the same rollback as locally; returns the JSON results. */
+  async executeChain(calls: readonly RemoteCall[]): Promise<unknown[]> {
+    // A builder's call holds TS values (bytes, Locations) that JSON.stringify would mangle; its JSON form is what the server parses.
+    const chain = calls.map((c) => (isProcedureCall(c) ? procedureToJSON(c) : c));
     const { result } = await this.#ask('execute', { chain });
     const results = expectObject(result).results;
     if (!Array.isArray(results) || results.length !== chain.length) throw protocolError('results do not match the chain');
@@ -417,8 +432,12 @@ export class RemoteStore {
 
 /**
  * Connects to the Stronghold served at `addr` (a multiaddr ending in `/p2p/<peer id>`), with the identity of
- * `local` (created in it on first use; save `local` to keep it).
- * @throws StrongholdError `RemoteError` (cannot dial), `InvalidArgument`
+ * `local`. On first use the identity is created in `local` and, when `local` was opened from a file, saved at
+ * once (with whatever else was pending), so the server and `stronghold id` see the same peer id from then on;
+ * `local` must then be open for writing (it holds the writer lock). An in-memory `local` keeps its identity only
+ * for its own lifetime: save it with `saveAs` to keep the peer id.
+ * @throws StrongholdError `RemoteError` (cannot dial), `InvalidArgument` (a bad address; a read-only `local`
+ *   without an identity yet), `Io`
  * @example
  * const r = await remote(sh, '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...')
  * const sig = await r.client('wallet').execute({ type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' }, msg: '00' })
@@ -431,7 +450,11 @@ export async function remote(local: Stronghold | null, addr: string | Multiaddr,
     throw new StrongholdError('InvalidArgument', '"addr" expected a multiaddr', { field: 'addr', expected: 'a multiaddr such as /ip4/127.0.0.1/tcp/4001/p2p/<peer id>' });
   }
   const ownNode = init.node === undefined;
+  const created = init.privateKey === undefined && local !== null && !hasPeerIdentity(local);
   const privateKey = init.privateKey ?? (local ? await peerIdentity(local) : await generateKeyPair('Ed25519'));
+  // An identity that is not saved is a throw-away one: the server would see a new peer id on every run, and
+  // rules written from its log or from `stronghold id` would never match. In memory there is no file to save to.
+  if (created && local.path !== null) await local.save();
   const node = init.node ?? (await createNode({ privateKey, listen: [] }));
   const r = new RemoteStronghold(node, ma, local, ownNode, init);
   try {

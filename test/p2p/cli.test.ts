@@ -109,13 +109,36 @@ describe('p2p command line', { timeout: 90_000 }, () => {
       pulled = await run(pullArgs);
     }
     assert.equal(pulled.code, 0, pulled.stderr);
-    assert.deepEqual({ ...JSON.parse(pulled.stdout), peer: undefined }, { peer: undefined, merged: 1, kept: 0, client: 'wallet', into: 'wallet', policy: 'keep' });
+    assert.deepEqual({ ...JSON.parse(pulled.stdout), peer: undefined, notSent: undefined }, { peer: undefined, notSent: undefined, merged: 1, kept: 0, client: 'wallet', into: 'wallet', policy: 'keep' });
+    // What the server never sends cannot be counted by the caller: pull says what that is and why.
+    assert.match(JSON.parse(pulled.stdout).notSent, /non-exportable and revoked records are never sent/);
+    const human = await run(pullArgs.filter((a) => a !== '--json'));
+    assert.match(human.stdout, /^skipped: non-exportable and revoked records are never sent/m);
     const mine = await run(['ls', caller, '--client', 'wallet', '--json']);
     assert.equal((JSON.parse(mine.stdout) as { clients: { vaults: { records: unknown[] }[] }[] }).clients[0]!.vaults[0]!.records.length, 1);
     serving.kill('SIGTERM');
     assert.equal(await exited(serving), 0);
     const id = await run(['id', server, '--json']);
     assert.equal(JSON.parse(id.stdout).peerId, peerId);
+  });
+
+  test('a fresh caller snapshot keeps its identity across three remote calls: the server logs (as JSON) the id `id` prints', async () => {
+    const fresh = join(dir, 'fresh.stronghold');
+    assert.equal((await run(['init', fresh, '--work-factor', '0'])).code, 0);
+    const serving = start(['serve', server, '--log-format', 'json', '--json']);
+    let stderr = '';
+    serving.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const { addresses } = await banner(serving);
+    for (let i = 0; i < 3; i++) {
+      const denied = await run(['remote', addresses[0]!, '--snapshot', fresh, 'ls', '--client', 'wallet', '--vault', 'keys']);
+      assert.equal(denied.code, 5, denied.stderr);
+    }
+    serving.kill('SIGTERM');
+    assert.equal(await exited(serving), 0);
+    const peers = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { event: string; peer: string }))
+      .filter((e) => e.event === 'denied').map((e) => e.peer);
+    const id = (JSON.parse((await run(['id', fresh, '--json'])).stdout) as { peerId: string }).peerId;
+    assert.deepEqual(peers, [id, id, id]);
   });
 
   test('relay: a server reachable only at its /p2p-circuit address', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Location } from '../../src/engine/location.js';
 import { isStrongholdError } from '../../src/errors.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../src/p2p/constants.js';
 import { encodeLength, prefixed, readFrames } from '../../src/p2p/frames.js';
 import { decodeFrame, encodeFrame, errorFrame, okFrame, parseRequest, parseResponse, requestHeader, requestId, wirePath } from '../../src/p2p/messages.js';
 
@@ -50,6 +51,68 @@ describe('frames', () => {
     const got = await frames([all.subarray(0, 2), all.subarray(2, 5), all.subarray(5, 100), all.subarray(100)]);
     assert.deepEqual(got.map((f) => f.length), [3, 200, 0]);
     assert.deepEqual([...got[0]!], [1, 2, 3]);
+  });
+
+  /**
+   * Bytes copied by typed-array `set` while `readFrames` reads one frame of `length` bytes sent 1 byte per chunk.
+   * The reader copies with `set` (the only bulk copy it has); counting those calls measures its work without a clock.
+   */
+  async function bytesCopiedForTrickle(length: number): Promise<number> {
+    const wire = prefixed(new Uint8Array(length).map((_, i) => i % 251));
+    async function* oneByteChunks(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < wire.length; i++) yield wire.subarray(i, i + 1);
+    }
+    const typedArray = Object.getPrototypeOf(Uint8Array.prototype) as { set(this: Uint8Array, source: ArrayLike<number>, offset?: number): void };
+    const original = typedArray.set;
+    let copied = 0;
+    typedArray.set = function (this: Uint8Array, source: ArrayLike<number>, offset?: number) {
+      copied += source.length;
+      return original.call(this, source, offset);
+    };
+    const got: Uint8Array[] = [];
+    try {
+      for await (const f of readFrames(oneByteChunks(), length)) got.push(f);
+    } finally {
+      typedArray.set = original;
+    }
+    assert.equal(got.length, 1);
+    assert.equal(got[0]!.length, length);
+    for (let i = 0; i < length; i += 4099) assert.equal(got[0]![i], i % 251);
+    return copied;
+  }
+
+  test('a frame trickled 1 byte per chunk costs linear work: twice the bytes, at most twice the copying', { timeout: 60_000 }, async () => {
+    const n = await bytesCopiedForTrickle(16 * 1024);
+    const twice = await bytesCopiedForTrickle(32 * 1024);
+    // Joining all received bytes on each chunk copied ~n²/2 bytes: 4x for 2n.
+    assert.ok(twice <= 2 * n + 64, `copied ${n} bytes for 16 KiB, ${twice} for 32 KiB`);
+    assert.ok(n <= 16 * 1024, `copied ${n} bytes for a 16 KiB frame`);
+  });
+
+  // A quarter of the default limit (the largest secret, MAX_SECRET_BYTES): the full 4 MiB costs ~20 s of the suite on
+  // 2 cores for the same assertion; the test above shows the work scales linearly with the frame.
+  test('a 1 MiB frame (the largest secret) trickled 1 byte per chunk: each byte copied at most once', { timeout: 60_000 }, async () => {
+    const max = DEFAULT_MAX_MESSAGE_BYTES / 4;
+    const copied = await bytesCopiedForTrickle(max);
+    assert.ok(copied <= max, `copied ${copied} bytes for a ${max}-byte frame`);
+  });
+
+  test('a frame whole in one chunk is a view of it; a split frame leaves no copy of itself in the chunks', async () => {
+    const wire = prefixed(Uint8Array.of(1, 2, 3));
+    async function* one(): AsyncGenerator<Uint8Array> {
+      yield wire;
+    }
+    for await (const f of readFrames(one(), 16)) {
+      f.fill(0);
+      assert.deepEqual([...wire], [3, 0, 0, 0]);
+    }
+    const split = prefixed(Uint8Array.of(4, 5, 6));
+    const pieces = [split.subarray(0, 2), split.subarray(2)];
+    async function* two(): AsyncGenerator<Uint8Array> {
+      yield* pieces;
+    }
+    for await (const f of readFrames(two(), 16)) assert.deepEqual([...f], [4, 5, 6]);
+    assert.deepEqual([...split], [3, 0, 0, 0]);
   });
 
   test('oversized, non-minimal, overlong and truncated frames are ProtocolErrors', async () => {

@@ -38,3 +38,76 @@ test('remote(sh, addr) signs on a server with the key stored there; the caller i
     await srv.stop();
   }
 });
+
+test('the caller\'s identity persists: three remote() calls from a fresh snapshot file show the server one peer id, the one peerIdOf reads back', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'stronghold-remote-id-'));
+  const file = join(dir, 'caller.stronghold');
+  const password = () => new TextEncoder().encode('pw');
+  const init = await Stronghold.open(file, password(), { create: true, workFactor: 0 });
+  await init.save();
+  await init.close();
+  const server = Stronghold.create();
+  server.createClient('wallet');
+  const seen: string[] = [];
+  const srv = await serve(server, { firewall: { rules: { default: 'ask', peers: {} }, ask: (q) => (seen.push(q.peer), true) } });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const caller = await Stronghold.open(file, password(), { workFactor: 0 });
+      try {
+        const r = await remote(caller, srv.addresses()[0]!);
+        try {
+          assert.equal(await r.client('wallet').vaultExists('keys'), false);
+        } finally {
+          await r.close();
+        }
+        assert.equal(caller.hasUnsavedChanges, false);
+      } finally {
+        await caller.close();
+      }
+    }
+    const reader = await Stronghold.open(file, password(), { readOnly: true });
+    try {
+      assert.deepEqual(seen, Array(3).fill(await peerIdOf(reader)));
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    await srv.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('remote parity: the typed builder calls a local client takes run on a remote client too (one input type, checked by the compiler)', async () => {
+  const { ed25519Sign } = await import('../../src/procedures/ed25519-sign.js');
+  const { publicKey } = await import('../../src/procedures/public-key.js');
+  const { generateKey } = await import('../../src/procedures/generate-key.js');
+  const { Location } = await import('../../src/engine/location.js');
+  type ProcedureCall = import('../../src/procedures/types.js').ProcedureCall;
+  // Both clients satisfy this one shape; the compiler rejects the file if either stops taking builder calls.
+  type TakesCalls = { execute(call: ProcedureCall): Promise<unknown>; executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]> };
+  const server = Stronghold.create();
+  const local: TakesCalls = server.createClient('wallet');
+  const key = Location.generic('keys', 'k');
+  await local.execute(generateKey({ keyType: 'ed25519', output: key }));
+  const caller = Stronghold.create();
+  const srv = await serve(server, { firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { [await peerIdOf(caller)]: 'allow' } } } });
+  try {
+    const r = await remote(caller, srv.addresses()[0]!);
+    try {
+      const wallet: TakesCalls = r.client('wallet');
+      const msg = new TextEncoder().encode('signed remotely by a builder call');
+      const sig = await wallet.execute(ed25519Sign({ privateKey: key, msg }));
+      const [pub] = await wallet.executeChain([publicKey({ keyType: 'ed25519', privateKey: { vault: 'keys', record: 'k' } })]);
+      const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(pub as string, 'hex')]), format: 'der', type: 'spki' });
+      assert.ok(verify(null, msg, spki, Buffer.from(sig as string, 'hex')));
+      assert.equal(Buffer.from(await (local as Awaited<ReturnType<typeof server.createClient>>).execute(publicKey({ keyType: 'ed25519', privateKey: key }))).toString('hex'), pub);
+    } finally {
+      await r.close();
+    }
+  } finally {
+    await srv.stop();
+  }
+});

@@ -159,5 +159,10 @@ async function pull(ctx: Context, addr: string, snapshot: string, clientPath: st
       await r.close();
     }
   });
-  out.result(`pulled ${result.merged} record(s) into client ${into} (${result.kept} kept as they were); saved ${snapshot}`, { ...result, client: clientPath, into, policy });
+  // The server never offers what it must not send, so the caller cannot count it; say so instead of a bare 0.
+  const notSent = 'non-exportable and revoked records are never sent, and vaults the server\'s firewall does not let this peer sync are not offered';
+  out.result([
+    `pulled ${result.merged} record(s) into client ${into} (${result.kept} kept as they were); saved ${snapshot}`,
+    `skipped: ${notSent}`,
+  ], { ...result, client: clientPath, into, policy, notSent });
 }

@@ -2,17 +2,18 @@
  * `stronghold serve`: serves a snapshot over libp2p (`/stronghold/rpc/1.0.0`, src/p2p/) until SIGINT or
  * SIGTERM, then stops and saves. Prints the peer id and the dialable addresses. Every request passes the
  * firewall (`--firewall rules.json`, read again on SIGHUP; without it every peer is denied); denials are
- * logged on stderr.
+ * logged on stderr, a few lines per peer per window and a count of the rest (`--log-format json` for machines).
  * @module
  */
 import { inlineRunner } from '../../exec/runner.js';
 import type { Stronghold } from '../../client/stronghold.js';
 import { nativeProvider } from '../../crypto/native.js';
 import { DurableFrostRunner } from '../../frost/persist.js';
+import { DenialLog, LOG_FORMATS } from '../../p2p/denial-log.js';
 import { loadFirewallRules, type Denial } from '../../p2p/firewall.js';
 import { waitForCircuitAddress } from '../../p2p/relay.js';
 import { serve as serveStronghold } from '../../p2p/server.js';
-import { optionalFlag, parseInteger, positionals } from '../args.js';
+import { oneOf, optionalFlag, parseInteger, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { takeOverSignals } from '../interrupt.js';
 import { requestWords } from '../messages.js';
@@ -49,19 +50,20 @@ export function listenFlags(values: Record<string, unknown>): string[] {
 export const serve: Command = {
   name: 'serve',
   summary: 'serve a snapshot to peers over libp2p until SIGINT/SIGTERM, then save',
-  usage: 'serve <snapshot> [--listen MULTIADDR]... [--relay MULTIADDR] [--firewall rules.json] [--max-in-flight N] [--timeout-ms N]',
+  usage: 'serve <snapshot> [--listen MULTIADDR]... [--relay MULTIADDR] [--firewall rules.json] [--max-in-flight N] [--timeout-ms N] [--log-format text|json]',
   flags: [
     ['--listen MULTIADDR', 'where to listen (repeatable; default /ip4/127.0.0.1/tcp/0; /ws for WebSockets)'],
     ['--relay MULTIADDR', 'also reserve a slot on this circuit relay (…/p2p/<relay id>) and print the relayed address'],
     ['--firewall F', 'JSON rule file {"default": rule, "peers": {"<peer id>": rule}} (docs/spec/p2p-protocol.md), read again on SIGHUP; default: deny all'],
     ['--max-in-flight N', 'requests one peer may have in flight (default 32)'],
     ['--timeout-ms N', 'time one request may take (default 10000)'],
+    ['--log-format F', 'denial lines on stderr: text (default, key=value) or json (one object per line); at most 5 per peer per 10 s, then a count'],
     ...OPEN_FLAGS,
   ],
   example: 'stronghold serve wallet.stronghold --listen /ip4/127.0.0.1/tcp/4001 --firewall rules.json',
   options: {
     listen: { type: 'string', multiple: true }, relay: { type: 'string' }, firewall: { type: 'string' },
-    'max-in-flight': { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OPEN_OPTIONS,
+    'max-in-flight': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'log-format': { type: 'string' }, ...OPEN_OPTIONS,
   },
   async run(ctx) {
     const { args, out } = ctx;
@@ -72,13 +74,18 @@ export const serve: Command = {
     const listen = [...listenFlags(args.values), ...(relayAddr === undefined ? [] : [`${relayAddr}/p2p-circuit`])];
     const inFlight = optionalFlag(args.values, 'max-in-flight');
     const timeout = optionalFlag(args.values, 'timeout-ms');
+    const denials = new DenialLog({
+      write: (line) => out.streams.stderr.write(line),
+      format: oneOf(optionalFlag(args.values, 'log-format') ?? 'text', LOG_FORMATS, 'log-format'),
+      describe: (d) => `peer=${d.peer} request=${d.request} client=${JSON.stringify(d.client)} reason=${d.reason} (may not ${requestWords(d.request)} client: ${DENIAL_WORDS[d.reason]})`,
+    });
     // FROST steps a peer runs here are saved before they are answered (src/frost/persist.ts): nonce safety.
     const runner = new DurableFrostRunner(inlineRunner(nativeProvider));
     await withSnapshot(ctx, path!, { write: true, options: { runner } }, async (sh: Stronghold) => {
       runner.attach(sh);
       const server = await serveStronghold(sh, {
         listen,
-        firewall: { rules, onDenied: (d) => out.streams.stderr.write(`stronghold: denied: peer ${d.peer} may not ${requestWords(d.request)} client '${d.client}' (${DENIAL_WORDS[d.reason]})\n`) },
+        firewall: { rules, onDenied: denials.denied },
         ...(inFlight === undefined ? {} : { maxInFlight: parseInteger(inFlight, 'max-in-flight', 1, 4096) }),
         ...(timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) }),
       });
@@ -102,6 +109,8 @@ export const serve: Command = {
       } finally {
         process.off('SIGHUP', reload);
         await server.stop();
+        // What was suppressed in the last windows is reported before exit, not lost.
+        denials.flush(true);
       }
       // withSnapshot now saves what changed: a new identity, what peers wrote.
     });
