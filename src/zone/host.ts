@@ -56,7 +56,8 @@ export interface HookOutcome {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_START_TIMEOUT_MS = 15_000;
+/** Exported for the server, whose answer to a peer must allow for a zone restart. */
+export const DEFAULT_START_TIMEOUT_MS = 15_000;
 const PRLIMIT = '/usr/bin/prlimit';
 
 /** The compiled worker next to this module, or, when this module runs from src/ (tests), the one in dist/. */
