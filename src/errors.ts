@@ -41,6 +41,8 @@ export interface ErrorDetails {
   PermissionDenied: { operation: string };
   RemoteError: { peer: string; reason: string };
   ProtocolError: { reason: string };
+  /** A server refused a request over one of its limits (src/p2p/constants.ts); `limit` is the option's name. */
+  LimitExceeded: { limit: string; max: number; value?: number };
 }
 
 export type ErrorCode = keyof ErrorDetails;
@@ -50,7 +52,7 @@ const CODES = new Set<string>([
   'InvalidArgument', 'CorruptRecord', 'NotASnapshot', 'UnsupportedVersion', 'CorruptHeader', 'WorkFactorTooHigh',
   'WrongPassword', 'CorruptPayload', 'Truncated', 'DecompressionLimit', 'SnapshotNotFound', 'SnapshotLocked', 'Locked',
   'Io', 'ProcedureFailed', 'PolicyViolation', 'UnknownProcedure', 'ZoneCrashed', 'Timeout', 'PermissionDenied',
-  'RemoteError', 'ProtocolError',
+  'RemoteError', 'ProtocolError', 'LimitExceeded',
 ] satisfies ErrorCode[]);
 
 /** The serialisable form that survives a process or network boundary. */

@@ -22,6 +22,31 @@ export const MAX_HEADER_BYTES = 1024 * 1024;
  */
 export const DEFAULT_MAX_IN_FLIGHT = 32;
 
+/**
+ * Procedures in one `execute` request from a peer. Our choice: the library's own bound (`MAX_CHAIN_LENGTH`, 256)
+ * lets one request carry 256 signatures over the largest header; a peer that needs more sends more requests,
+ * each of which waits its turn against the per-peer budget.
+ */
+export const DEFAULT_MAX_CHAIN_LENGTH = 64;
+
+/**
+ * PBKDF2-HMAC iterations one `execute` request may ask for, summed over its chain (Pbkdf2Hmac's `count`, 2048
+ * per BIP-39 seed; `Procedure.cost`). Our choice: above OWASP's 2023 advice for PBKDF2-HMAC-SHA256 (600,000),
+ * about half a second of one core. The library itself accepts up to 2^31 - 1, hours of CPU.
+ */
+export const DEFAULT_MAX_KDF_ITERATIONS = 1_000_000;
+
+/**
+ * Milliseconds of execution one peer may use per budget window while other peers have requests waiting.
+ * Execution time is the time the peer had at least one request past the firewall and not yet answered, so
+ * pipelining does not count twice. Our choice: half of the window, so two busy peers each get at least half;
+ * a peer alone on the server is never refused.
+ */
+export const DEFAULT_PEER_BUDGET_MS = 5_000;
+
+/** The window `DEFAULT_PEER_BUDGET_MS` is counted over, in milliseconds. Our choice. */
+export const DEFAULT_BUDGET_WINDOW_MS = 10_000;
+
 /** Time a server gives one request, the firewall included. Rust's builder default was 10 s. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 

@@ -28,6 +28,10 @@ export {
   type Access, type ClientRule, type Denial, type FirewallInit, type FirewallQuery, type FirewallRules, type RestrictedRule, type Rule,
   type StoreOperation, type VaultOperation,
 } from './firewall.js';
+export {
+  DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_PEER_BUDGET_MS, DEFAULT_BUDGET_WINDOW_MS,
+} from './constants.js';
+export { requestLimits, type RequestLimits } from './limits.js';
 export { peerIdentity, peerIdOf } from './identity.js';
 export { relay, waitForCircuitAddress, circuitAddresses, type RelayInit, type RelayNode } from './relay.js';
 export { remote, RemoteClient, RemoteStore, RemoteStronghold, type LocationLike, type RemoteInit } from './remote.js';

@@ -2,10 +2,14 @@
  * Serving a Stronghold over `/stronghold/rpc/1.0.0` (docs/spec/p2p-protocol.md §4).
  *
  * A peer opens a stream and sends request frames; the server answers each, in any order, with the request's
- * id. Every request is validated (messages.ts), then checked by the firewall, then run under a timeout. Limits:
- * frame size (a larger frame gets an error and the stream is closed, since the stream cannot be resynchronised),
- * requests in flight per peer over all its streams (beyond it: an immediate `ProtocolError` for that request),
- * streams per connection. A malformed frame or one without a valid id gets an error with id `null` and closes
+ * id. Every request is validated (messages.ts), then checked by the firewall, then by the cost limits and the
+ * peer's budget (limits.ts), then run under a timeout. Limits: frame size (a larger frame gets an error and the
+ * stream is closed, since the stream cannot be resynchronised), requests in flight per peer over all its streams
+ * (beyond it: an immediate `LimitExceeded` for that request), streams per connection.
+ *
+ * The timeout answers the peer; it stops the work only where the runner can: the secure zone
+ * (`processZone({ timeoutMs })`) kills a chain past its deadline and keeps none of its writes, while the inline
+ * runner finishes a synchronous step first (the cost limits are what bound it there). A malformed frame or one without a valid id gets an error with id `null` and closes
  * only that stream. Nothing one peer does reaches another peer's streams.
  * @module
  */
@@ -21,6 +25,7 @@ import { resultToJSON } from '../procedures/json.js';
 import { writeSnapshot } from '../snapshot/codec.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_INBOUND_STREAMS, PROTOCOL } from './constants.js';
 import { Firewall, type FirewallInit } from './firewall.js';
+import { checkChainCost, limitExceeded, PeerBudget, requestLimits, type RequestLimits } from './limits.js';
 import { peerIdentity } from './identity.js';
 import { decodeFrame, errorFrame, okFrame, parseRequest, protocolError, requestId, type Request } from './messages.js';
 import { createNode } from './node.js';
@@ -38,6 +43,8 @@ export interface ServeInit {
   maxInFlight?: number;
   /** Time one request may take, the firewall's "ask" included. */
   requestTimeoutMs?: number;
+  /** Cost limits of a peer's request and the per-peer budget; each option defaults to constants.ts. */
+  limits?: Partial<RequestLimits>;
   /** The node identity; default the Stronghold's own (identity.ts). */
   privateKey?: PrivateKey;
   /** Serve on an existing node instead of creating one (the caller stops it). */
@@ -77,6 +84,8 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
   const maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const maxInFlight = init.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const timeoutMs = init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const limits = requestLimits(init.limits);
+  const budget = new PeerBudget(limits);
   const ownNode = init.node === undefined;
   const node = init.node ?? (await createNode({ privateKey: init.privateKey ?? (await peerIdentity(sh)), listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'] }));
   const self = node.peerId.toString();
@@ -199,7 +208,14 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
         await firewall.check(peer, req);
         // Answered with Timeout while the firewall was deciding: the request must not run afterwards.
         if (expired) throw timeoutError;
-        return run(peer, req);
+        // After the firewall: a peer without a rule learns nothing about the limits.
+        if (req.type === 'execute') checkChainCost(req.calls, limits);
+        const end = budget.start(peer);
+        try {
+          return await run(peer, req);
+        } finally {
+          end();
+        }
       })();
       const reply = await Promise.race([work, timeout]);
       return okFrame(id, reply.result, reply.blob);
@@ -245,7 +261,7 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
         const n = inFlight.get(peer) ?? 0;
         if (n >= maxInFlight) {
           wipe(bytes);
-          void send(errorFrame(id, protocolError('too many requests in flight').toJSON()));
+          void send(errorFrame(id, limitExceeded('maxInFlight', maxInFlight, undefined, 'too many requests in flight').toJSON()));
           continue;
         }
         inFlight.set(peer, n + 1);

@@ -10,7 +10,7 @@
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { secretBytes, wipe } from '../memory/guarded.js';
-import { BIP39_LANGUAGES, bip39FromEntropy, bip39NormalizedFromEntropy, bip39Seed, passphraseBytes, type Bip39Language } from './bip39.js';
+import { BIP39_LANGUAGES, bip39FromEntropy, bip39NormalizedFromEntropy, BIP39_SEED_ITERATIONS, bip39Seed, passphraseBytes, type Bip39Language } from './bip39.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
 
@@ -59,5 +59,6 @@ export const bip39Generate = f.procedure<{
       wipe(entropy, passphrase, normalized, seed);
     }
   },
+  cost: () => ({ kdfIterations: BIP39_SEED_ITERATIONS }),
   outputToJSON: (mnemonic) => new TextDecoder().decode(mnemonic),
 });

@@ -10,7 +10,7 @@
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
-import { BIP39_LANGUAGES, bip39Seed, detectLanguage, normalizeMnemonic, passphraseBytes, type Bip39Language } from './bip39.js';
+import { BIP39_LANGUAGES, BIP39_SEED_ITERATIONS, bip39Seed, detectLanguage, normalizeMnemonic, passphraseBytes, type Bip39Language } from './bip39.js';
 import * as f from './fields.js';
 import { type PolicyRequest } from './policy.js';
 
@@ -66,5 +66,6 @@ export const bip39Recover = f.procedure<{
       wipe(normalized, passphrase, seed);
     }
   },
+  cost: () => ({ kdfIterations: BIP39_SEED_ITERATIONS }),
   outputToJSON: f.nullJSON,
 });

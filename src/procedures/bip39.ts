@@ -88,11 +88,14 @@ export function bip39NormalizedFromEntropy(provider: CryptoProvider, entropy: Ui
   return fromEntropy(provider, entropy, language, Uint8Array.of(SPACE));
 }
 
+/** PBKDF2 iterations of a BIP-39 seed (the standard's fixed count): the `cost` of BIP39Generate and BIP39Recover. */
+export const BIP39_SEED_ITERATIONS = 2048;
+
 /** Seed = PBKDF2-HMAC-SHA512(mnemonic, "mnemonic" || passphrase, 2048, 64); both already NFKD, words joined by U+0020. */
 export function bip39Seed(provider: CryptoProvider, normalizedMnemonic: Uint8Array, passphrase: Uint8Array): Uint8Array {
   const salt = concat([encoder.encode('mnemonic'), passphrase], new Uint8Array(0));
   try {
-    return provider.pbkdf2('sha512', normalizedMnemonic, salt, 2048, 64);
+    return provider.pbkdf2('sha512', normalizedMnemonic, salt, BIP39_SEED_ITERATIONS, 64);
   } finally {
     wipe(salt);
   }

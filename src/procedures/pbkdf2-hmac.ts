@@ -3,7 +3,8 @@
  * (Rust `Pbkdf2Hmac{hash_type, password, salt, count, output}`).
  *
  * Reads: nothing. Stores: the derived key, hash-length bytes (32/48/64), at `output`. Returns: nothing.
- * `count` is 1..2^31-1 (Rust: NonZeroU32; node:crypto takes a signed 32-bit count). The builder keeps a
+ * `count` is 1..2^31-1 (Rust: NonZeroU32; node:crypto takes a signed 32-bit count), hours of CPU at the top: a p2p
+ * server bounds it lower (`maxKdfIterations`, src/p2p/constants.ts) through `cost`. The builder keeps a
  * reference to `password`: wipe it after `execute`. Default policy: non-exportable (a derived key).
  * @module
  */
@@ -53,5 +54,6 @@ export const pbkdf2Hmac = f.procedure<{
     const key = ctx.provider.pbkdf2(i.hashType, i.password, i.salt, i.count, HASH_LENGTH[i.hashType]);
     f.store(ctx, 'output', i.output, key, i.policy);
   },
+  cost: (i) => ({ kdfIterations: i.count }),
   outputToJSON: f.nullJSON,
 });

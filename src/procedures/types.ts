@@ -32,6 +32,12 @@ export interface ProcedureContext {
   versionOf(loc: Location): string;
 }
 
+/** Caller-chosen work of one call (see `Procedure.cost`). */
+export interface ProcedureCost {
+  /** PBKDF2-HMAC iterations (Pbkdf2Hmac's `count`, 2048 for a BIP-39 seed). */
+  kdfIterations: number;
+}
+
 /** What a procedure reads and writes, in order. */
 export interface ProcedureLocations {
   inputs: Location[];
@@ -51,6 +57,11 @@ export interface Procedure<I = unknown, O = unknown> {
   parse(json: Record<string, unknown>): I;
   locations(input: I): ProcedureLocations;
   run(ctx: ProcedureContext, input: I): O | Promise<O>;
+  /**
+   * The work the caller chose for this call, where it is not bounded by the size of the input: a p2p server
+   * compares it with its limits before anything runs (src/p2p/limits.ts). Absent: no such work.
+   */
+  cost?(input: I): ProcedureCost;
   /** The JSON form of the output: hex for bytes, strings as they are, null for nothing. */
   outputToJSON(output: O): unknown;
 }

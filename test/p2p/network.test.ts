@@ -340,7 +340,7 @@ describe('p2p over loopback', { timeout: 60_000 }, () => {
     const refused: number[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await next(s.responses);
-      assert.ok(r && !r.ok && isStrongholdError(r.error, 'ProtocolError') && r.error.details.reason === 'too many requests in flight');
+      assert.ok(r && !r.ok && isStrongholdError(r.error, 'LimitExceeded') && r.error.details.limit === 'maxInFlight' && r.error.details.max === 2);
       refused.push(r.id!);
     }
     assert.deepEqual(refused, [3, 4, 5]);

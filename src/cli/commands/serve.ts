@@ -3,6 +3,9 @@
  * SIGTERM, then stops and saves. Prints the peer id and the dialable addresses. Every request passes the
  * firewall (`--firewall rules.json`, read again on SIGHUP; without it every peer is denied); denials are
  * logged on stderr, a few lines per peer per window and a count of the rest (`--log-format json` for machines).
+ * `--zone process` runs the peers' procedures in the secure zone, where `--timeout-ms` is a deadline that stops the
+ * work (the zone is killed and replaced, the chain's writes are not kept); inline, the cost limits
+ * (`--max-kdf-iterations`, `--max-chain-length`) are what bound a request.
  * @module
  */
 import { inlineRunner } from '../../exec/runner.js';
@@ -13,10 +16,15 @@ import { DenialLog, LOG_FORMATS } from '../../p2p/denial-log.js';
 import { loadFirewallRules, type Denial } from '../../p2p/firewall.js';
 import { waitForCircuitAddress } from '../../p2p/relay.js';
 import { serve as serveStronghold } from '../../p2p/server.js';
-import { oneOf, optionalFlag, parseInteger, positionals } from '../args.js';
+import type { RequestLimits } from '../../p2p/limits.js';
+import { DEFAULT_BUDGET_WINDOW_MS, DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PEER_BUDGET_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../../p2p/constants.js';
+import { MAX_CHAIN_LENGTH } from '../../procedures/json.js';
+import { DEFAULT_START_TIMEOUT_MS, processZone } from '../../zone/host.js';
+import { oneOf, optionalFlag, parseInteger, positionals, type Values } from '../args.js';
 import type { Command } from '../command.js';
 import { takeOverSignals } from '../interrupt.js';
 import { requestWords } from '../messages.js';
+import { usage } from '../output.js';
 import { OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 
 /** Why the firewall said no, as the operator who wrote the rules thinks of it. */
@@ -41,6 +49,22 @@ export function untilSignal(): Promise<string> {
   });
 }
 
+/** The cost-limit flags given, as `ServeInit.limits` (the rest keep their defaults). */
+function limitFlags(values: Values): Partial<RequestLimits> {
+  const out: Partial<RequestLimits> = {};
+  const flags: [string, keyof RequestLimits, number][] = [
+    ['max-chain-length', 'maxChainLength', MAX_CHAIN_LENGTH],
+    ['max-kdf-iterations', 'maxKdfIterations', 0x7fff_ffff],
+    ['peer-budget-ms', 'peerBudgetMs', 3_600_000],
+    ['budget-window-ms', 'budgetWindowMs', 3_600_000],
+  ];
+  for (const [flag, option, max] of flags) {
+    const v = optionalFlag(values, flag);
+    if (v !== undefined) out[option] = parseInteger(v, flag, 1, max);
+  }
+  return out;
+}
+
 /** `--listen` values, or the loopback default. */
 export function listenFlags(values: Record<string, unknown>): string[] {
   const v = values.listen;
@@ -50,20 +74,27 @@ export function listenFlags(values: Record<string, unknown>): string[] {
 export const serve: Command = {
   name: 'serve',
   summary: 'serve a snapshot to peers over libp2p until SIGINT/SIGTERM, then save',
-  usage: 'serve <snapshot> [--listen MULTIADDR]... [--relay MULTIADDR] [--firewall rules.json] [--max-in-flight N] [--timeout-ms N] [--log-format text|json]',
+  usage: 'serve <snapshot> [--listen MULTIADDR]... [--relay MULTIADDR] [--firewall rules.json] [--zone inline|process] [--max-in-flight N] [--timeout-ms N] [--max-chain-length N] [--max-kdf-iterations N] [--peer-budget-ms N] [--budget-window-ms N] [--log-format text|json]',
   flags: [
     ['--listen MULTIADDR', 'where to listen (repeatable; default /ip4/127.0.0.1/tcp/0; /ws for WebSockets)'],
     ['--relay MULTIADDR', 'also reserve a slot on this circuit relay (…/p2p/<relay id>) and print the relayed address'],
     ['--firewall F', 'JSON rule file {"default": rule, "peers": {"<peer id>": rule}} (docs/spec/p2p-protocol.md), read again on SIGHUP; default: deny all'],
-    ['--max-in-flight N', 'requests one peer may have in flight (default 32)'],
-    ['--timeout-ms N', 'time one request may take (default 10000)'],
+    ['--zone inline|process', 'where procedures run: in the server process (default) or in the secure zone, a child process whose chains are stopped at --timeout-ms'],
+    ['--max-in-flight N', `requests one peer may have in flight (default ${DEFAULT_MAX_IN_FLIGHT})`],
+    ['--timeout-ms N', `time one request may take (default ${DEFAULT_REQUEST_TIMEOUT_MS}); with --zone process the deadline that stops a chain (a waiting request is answered within twice that plus the zone's start)`],
+    ['--max-chain-length N', `procedures in one execute request (default ${DEFAULT_MAX_CHAIN_LENGTH}, at most ${MAX_CHAIN_LENGTH})`],
+    ['--max-kdf-iterations N', `PBKDF2 iterations one execute request may ask for, over its chain (default ${DEFAULT_MAX_KDF_ITERATIONS})`],
+    ['--peer-budget-ms N', `execution time one peer may use per window while others wait (default ${DEFAULT_PEER_BUDGET_MS})`],
+    ['--budget-window-ms N', `the window of --peer-budget-ms (default ${DEFAULT_BUDGET_WINDOW_MS})`],
     ['--log-format F', 'denial lines on stderr: text (default, key=value) or json (one object per line); at most 5 per peer per 10 s, then a count'],
     ...OPEN_FLAGS,
   ],
   example: 'stronghold serve wallet.stronghold --listen /ip4/127.0.0.1/tcp/4001 --firewall rules.json',
   options: {
     listen: { type: 'string', multiple: true }, relay: { type: 'string' }, firewall: { type: 'string' },
-    'max-in-flight': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'log-format': { type: 'string' }, ...OPEN_OPTIONS,
+    zone: { type: 'string' }, 'max-in-flight': { type: 'string' }, 'timeout-ms': { type: 'string' },
+    'max-chain-length': { type: 'string' }, 'max-kdf-iterations': { type: 'string' }, 'peer-budget-ms': { type: 'string' },
+    'budget-window-ms': { type: 'string' }, 'log-format': { type: 'string' }, ...OPEN_OPTIONS,
   },
   async run(ctx) {
     const { args, out } = ctx;
@@ -79,15 +110,25 @@ export const serve: Command = {
       format: oneOf(optionalFlag(args.values, 'log-format') ?? 'text', LOG_FORMATS, 'log-format'),
       describe: (d) => `peer=${d.peer} request=${d.request} client=${JSON.stringify(d.client)} reason=${d.reason} (may not ${requestWords(d.request)} client: ${DENIAL_WORDS[d.reason]})`,
     });
+    const timeoutMs = timeout === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : parseInteger(timeout, 'timeout-ms', 1, 3_600_000);
+    const zone = oneOf(optionalFlag(args.values, 'zone') ?? 'inline', ['inline', 'process'] as const, 'zone');
+    const limits = limitFlags(args.values);
+    if (limits.peerBudgetMs !== undefined && limits.peerBudgetMs > (limits.budgetWindowMs ?? DEFAULT_BUDGET_WINDOW_MS)) {
+      throw usage('--peer-budget-ms must not exceed --budget-window-ms', `the window is ${limits.budgetWindowMs ?? DEFAULT_BUDGET_WINDOW_MS} ms`);
+    }
     // FROST steps a peer runs here are saved before they are answered (src/frost/persist.ts): nonce safety.
-    const runner = new DurableFrostRunner(inlineRunner(nativeProvider));
+    // In the zone, the request's deadline is the chain's: past it the zone is killed and nothing it wrote is kept.
+    const runner = new DurableFrostRunner(zone === 'process' ? processZone({ timeoutMs }) : inlineRunner(nativeProvider));
     await withSnapshot(ctx, path!, { write: true, options: { runner } }, async (sh: Stronghold) => {
       runner.attach(sh);
       const server = await serveStronghold(sh, {
         listen,
         firewall: { rules, onDenied: denials.denied },
         ...(inFlight === undefined ? {} : { maxInFlight: parseInteger(inFlight, 'max-in-flight', 1, 4096) }),
-        ...(timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) }),
+        // In the zone the deadline is the chain's own. A request may wait for one chain ahead of it (stopped at
+        // the deadline) and the start of a new zone before its own run: the answer to the peer allows for that.
+        requestTimeoutMs: zone === 'process' ? 2 * timeoutMs + DEFAULT_START_TIMEOUT_MS : timeoutMs,
+        limits,
       });
       const stopped = untilSignal();
       // Rules change at runtime: SIGHUP reads the rule file again (a bad file keeps the rules in force).
