@@ -5,34 +5,11 @@
  */
 import { jsonBanner } from '../cli/harness.js';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', STRONGHOLD_PASSWORD: 'pw' };
-const children: ChildProcessWithoutNullStreams[] = [];
-
-function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  return child;
-}
-
-async function run(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawnCli(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  child.stdin.end(stdin);
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  return { code, stdout, stderr };
-}
+import { run, serverAndCaller, start, stopAll } from './source-cli.js';
 
 const pbkdf2 = (count: number, record: string) => JSON.stringify([
   { type: 'WriteVault', data: '01', location: { vault: 'scratch', record: `${record}-written` } },
@@ -47,24 +24,18 @@ describe('serve --zone process', { timeout: 90_000 }, () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stronghold-p2p-zone-'));
-    server = join(dir, 'server.stronghold');
-    caller = join(dir, 'caller.stronghold');
-    await Promise.all([run(['init', server, '--work-factor', '0']), run(['init', caller, '--work-factor', '0'])]);
-    const key = await run(['key', 'generate', server, '--client', 'wallet', '--vault', 'keys', '--record', 'k0', '--type', 'ed25519']);
-    assert.equal(key.code, 0, key.stderr);
-    const id = await run(['id', caller, '--json']);
-    const callerId = (JSON.parse(id.stdout) as { peerId: string }).peerId;
+    let callerId: string;
+    ({ server, caller, callerId } = await serverAndCaller(dir));
     await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use'], scratch: ['write', 'list'] } } } } } }));
   });
 
   after(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    stopAll();
     await rm(dir, { recursive: true, force: true });
   });
 
   test('a chain past --timeout-ms gets Timeout and saves nothing; signing goes on', async () => {
-    const serving = spawnCli(['serve', server, '--zone', 'process', '--timeout-ms', '500', '--max-kdf-iterations', '2147483647', '--firewall', join(dir, 'rules.json'), '--json']);
-    serving.stdin.end();
+    const serving = start(['serve', server, '--zone', 'process', '--timeout-ms', '500', '--max-kdf-iterations', '2147483647', '--firewall', join(dir, 'rules.json'), '--json']);
     const { addresses } = await jsonBanner<{ addresses: string[] }>(serving);
     const addr = addresses[0]!;
     const [slow, signed] = await Promise.all([
@@ -87,8 +58,7 @@ describe('serve --zone process', { timeout: 90_000 }, () => {
   });
 
   test('default limits refuse a huge PBKDF2 count by name; a bad --zone is a usage error', async () => {
-    const serving = spawnCli(['serve', server, '--zone', 'process', '--firewall', join(dir, 'rules.json'), '--json']);
-    serving.stdin.end();
+    const serving = start(['serve', server, '--zone', 'process', '--firewall', join(dir, 'rules.json'), '--json']);
     const { addresses } = await jsonBanner<{ addresses: string[] }>(serving);
     const refused = await run(['remote', addresses[0]!, '--snapshot', caller, 'run', '--client', 'wallet'], pbkdf2(0x7fff_ffff, 'huge'));
     assert.notEqual(refused.code, 0);

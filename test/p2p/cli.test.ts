@@ -5,36 +5,13 @@
  */
 import { jsonBanner } from '../cli/harness.js';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', STRONGHOLD_PASSWORD: 'pw' };
-const children: ChildProcessWithoutNullStreams[] = [];
-
-function start(args: string[]): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end();
-  children.push(child);
-  return child;
-}
-
-async function run(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  child.stdin.end(stdin);
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  return { code, stdout, stderr };
-}
+import { run, serverAndCaller, start, stopAll } from './source-cli.js';
 
 /** The first stdout line of a long-running command (its --json banner). */
 const banner = (child: ChildProcessWithoutNullStreams) => jsonBanner<{ peerId: string; addresses: string[] }>(child);
@@ -55,23 +32,16 @@ describe('p2p command line', { timeout: 90_000 }, () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stronghold-p2p-cli-'));
-    server = join(dir, 'server.stronghold');
-    caller = join(dir, 'caller.stronghold');
-    await Promise.all([run(['init', server, '--work-factor', '0']), run(['init', caller, '--work-factor', '0'])]);
-    const key = await run(['key', 'generate', server, '--client', 'wallet', '--vault', 'keys', '--record', 'k0', '--type', 'ed25519']);
-    assert.equal(key.code, 0, key.stderr);
+    ({ server, caller, callerId } = await serverAndCaller(dir));
     const write = await run(['run', server, '--client', 'wallet', '--save'],
       JSON.stringify([{ type: 'WriteVault', data: '00'.repeat(32), location: { vault: 'shared', record: 's' } }]));
     assert.equal(write.code, 0, write.stderr);
-    const id = await run(['id', caller, '--json']);
-    assert.equal(id.code, 0, id.stderr);
-    callerId = (JSON.parse(id.stdout) as { peerId: string }).peerId;
     assert.equal(JSON.parse((await run(['id', caller, '--json'])).stdout).peerId, callerId);
     await writeFile(join(dir, 'rules.json'), JSON.stringify({ default: 'deny', peers: { [callerId]: { clients: { wallet: { vaults: { keys: ['use', 'list'] } } } } } }));
   });
 
   after(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    stopAll();
     await rm(dir, { recursive: true, force: true });
   });
 
