@@ -18,6 +18,19 @@ import { Store } from './store.js';
 /** Decoded hints by stored record: the gate reads a record's kind and policy on every use. */
 const metaCache = new WeakMap<StoredRecord, KindAndPolicy>();
 
+/** The kind and policy of a stored record, decoded once (a write stores a new record). */
+function metaOf(r: StoredRecord): KindAndPolicy {
+  let meta = metaCache.get(r);
+  if (!meta) {
+    meta = Object.freeze(decodeHint(r.hint));
+    metaCache.set(r, meta);
+  }
+  return meta;
+}
+
+/** What a peer may have: live and exportable. */
+const offeredToPeer = (r: StoredRecord): boolean => r.revoke === null && metaOf(r).policy.exportable;
+
 const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
 
 interface Vault {
@@ -83,13 +96,7 @@ export class ClientDb {
 
   /** The kind and policy of a live record, decoded once per stored version (a write makes a new one). */
   recordMeta(loc: Location): KindAndPolicy {
-    const e = this.#entry(loc);
-    let meta = metaCache.get(e);
-    if (!meta) {
-      meta = Object.freeze(decodeHint(e.hint));
-      metaCache.set(e, meta);
-    }
-    return meta;
+    return metaOf(this.#entry(loc));
   }
 
   /**
@@ -215,7 +222,7 @@ export class ClientDb {
    * keys (the caller wipes them). The engine decides this, from each record's authenticated hint.
    */
   exportForPeer(selection: ReadonlyMap<string, ReadonlySet<string> | null>): ClientState {
-    return this.exportSubset(selection, (r) => r.revoke === null && decodeHint(r.hint).policy.exportable);
+    return this.exportSubset(selection, offeredToPeer);
   }
 
   /** Vault id (hex) → record id (hex) → blob id (hex) of what `exportForPeer` would give for `selection`. */
@@ -226,7 +233,7 @@ export class ClientDb {
       if (!vault) continue;
       const records = new Map<string, string>();
       for (const r of vault.records.values()) {
-        if (r.revoke !== null || (wanted !== null && !wanted.has(hexOf(r.id))) || !decodeHint(r.hint).policy.exportable) continue;
+        if ((wanted !== null && !wanted.has(hexOf(r.id))) || !offeredToPeer(r)) continue;
         records.set(hexOf(r.id), hexOf(r.blobId));
       }
       out.set(vid, records);

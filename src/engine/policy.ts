@@ -135,7 +135,7 @@ export type ReadRule = readonly RecordKind[];
  * `allowed` fixes the procedures that may use the output (FROST shares and nonces).
  */
 export interface WriteRule {
-  kind: Exclude<RecordKind, 'invalid' | 'unknown'> | 'unknown' | 'source';
+  kind: Exclude<RecordKind, 'invalid'> | 'source';
   exportable: boolean;
   allowed?: readonly ProcedureName[];
 }
