@@ -176,8 +176,6 @@ export const episode = fc.array(chain, { minLength: 1, maxLength: 3 });
 
 export type Door = (json: Record<string, unknown>[]) => Promise<unknown>;
 
-let lastResult: unknown = null;
-
 /** The result of a chain, or its error as the caller sees it (message and details). */
 async function outcome(door: Door, chain: Record<string, unknown>[]): Promise<unknown> {
   try {
@@ -188,10 +186,7 @@ async function outcome(door: Door, chain: Record<string, unknown>[]): Promise<un
   }
 }
 
-async function tryChain(door: Door, chain: Record<string, unknown>[]): Promise<boolean> {
-  lastResult = await outcome(door, chain);
-  return !(typeof lastResult === 'object' && lastResult !== null && 'failed' in lastResult);
-}
+const failed = (result: unknown): boolean => typeof result === 'object' && result !== null && 'failed' in result;
 
 /**
  * Runs `chains` through `door` and returns the first leak found (with the chain that caused it), or null.
@@ -203,9 +198,9 @@ export async function attack(door: Door, planted: Planted, chains: readonly Reco
     for (const s of c) known.push(...bytesIn(s));
     // A chain that fails gives back only its error and leaves nothing behind; the attacker then tries its steps
     // one by one, so that what a random chain breaks on does not hide what its other steps would do.
-    const runs = await tryChain(door, c) ? [c] : [c, ...c.map((s) => [s])];
-    for (const run of runs) {
-      const result = run === c ? lastResult : await outcome(door, run);
+    const first = await outcome(door, c);
+    for (const run of failed(first) ? [c, ...c.map((s) => [s])] : [c]) {
+      const result = run === c ? first : await outcome(door, run);
       const values = bytesIn(result);
       const leak = findLeak(planted, values, known);
       if (leak) return { leak, chain: run };
