@@ -145,6 +145,10 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
         return { result: { exists: client.recordExists(req.location) } };
       case 'listRecords':
         return { result: { records: client.listRecords(req.vault).map((r) => ({ id: r.id, hint: toHex(r.hint), length: r.length })) } };
+      case 'listVaults': {
+        const vaults = syncEndpoint(sh, client.id)!.vaults();
+        return { result: { vaults: firewall.filterVaults(peer, req.client, 'list', vaults) } };
+      }
       case 'storeGet': {
         const value = client.store.get(req.key);
         return value === null ? { result: { found: false } } : { result: { found: true }, blob: value };
