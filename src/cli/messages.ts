@@ -38,6 +38,7 @@ const REQUEST_WORDS: Record<RequestType, string> = {
   vaultExists: 'look up vaults of',
   recordExists: 'look up records of',
   listRecords: 'list the records of',
+  listVaults: 'list the vaults of',
   storeGet: 'read the store of',
   storeSet: 'write the store of',
   storeDelete: 'write the store of',

@@ -208,6 +208,9 @@ export function accessesOf(request: Request): { op: Access['op']; vaultId?: stri
     case 'vaultExists':
     case 'listRecords':
       return [v('list', request.vault)];
+    case 'listVaults':
+      // No vault is named: allowed with `list` on some vault, and the server lists only the vaults with it.
+      return [{ op: 'list' }];
     case 'storeGet':
     case 'storeKeys':
       return [{ op: 'store.read' }];

@@ -17,7 +17,7 @@ import { MAX_HEADER_BYTES, MAX_REQUEST_ID } from './constants.js';
 
 /** Every request type of the protocol, in the order of the spec. */
 export const REQUEST_TYPES = [
-  'execute', 'writeSecret', 'revokeSecret', 'deleteSecret', 'vaultExists', 'recordExists', 'listRecords',
+  'execute', 'writeSecret', 'revokeSecret', 'deleteSecret', 'vaultExists', 'recordExists', 'listRecords', 'listVaults',
   'storeGet', 'storeSet', 'storeDelete', 'storeKeys', 'syncHierarchy', 'syncExport',
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
@@ -39,7 +39,7 @@ export type Request =
   | (Base<'vaultExists' | 'listRecords'> & { vault: Uint8Array })
   | (Base<'storeGet' | 'storeDelete'> & { key: Uint8Array })
   | (Base<'storeSet'> & { key: Uint8Array; value: Uint8Array; ttlMs: number | null })
-  | (Base<'storeKeys' | 'syncHierarchy'>)
+  | (Base<'listVaults' | 'storeKeys' | 'syncHierarchy'>)
   | (Base<'syncExport'> & { selection: Map<string, Set<string> | null>; publicKey: Uint8Array });
 
 /** A decoded response: a result (JSON) and an optional blob, or a typed error. */
@@ -194,6 +194,7 @@ export function parseRequest(id: number, header: Record<string, unknown>, blob: 
       const ttlMs = header.ttlMs === undefined || header.ttlMs === null ? null : assertInt(header.ttlMs, { field: 'ttlMs', min: 1 });
       return { ...base, type: t, key: parseKey(header.key), value: blob, ttlMs };
     }
+    case 'listVaults':
     case 'storeKeys':
     case 'syncHierarchy':
       only(header, ['id', 'type', 'client']);
@@ -253,6 +254,12 @@ export interface WireRecord {
   id: string;
   hint: string;
   length: number;
+}
+
+/** The vault ids (hex) of a `listVaults` result. */
+export function parseWireVaultIds(value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((id) => typeof id !== 'string' || !HEX24.test(id))) throw protocolError('vaults is not an array of vault ids');
+  return value as string[];
 }
 
 export function parseWireRecords(value: unknown): { id: string; hint: Uint8Array; length: number }[] {

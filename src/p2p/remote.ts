@@ -25,7 +25,7 @@ import { readSnapshot } from '../snapshot/codec.js';
 import type { ClientState } from '../snapshot/state.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_ID, PROTOCOL, SYNC_BATCH_RECORDS } from './constants.js';
 import { hasPeerIdentity, peerIdentity } from './identity.js';
-import { encodeFrame, parseResponse, parseWireRecords, protocolError, requestHeader, type RequestBody, type RequestType } from './messages.js';
+import { encodeFrame, parseResponse, parseWireRecords, parseWireVaultIds, protocolError, requestHeader, type RequestBody, type RequestType } from './messages.js';
 import { createNode } from './node.js';
 import { readFrames, writeFrame } from './frames.js';
 import { agree, syncInto, wipeState, type Hierarchy, type Selection, type SyncOptions, type SyncResult, type SyncSource } from './sync.js';
@@ -290,6 +290,14 @@ export class RemoteClient {
 
   async listRecords(vault: Path): Promise<ListedRecord[]> {
     return parseWireRecords(expectObject((await this.#ask('listRecords', { vault })).result).records);
+  }
+
+  /**
+   * The ids (hex) of the vaults of this client that the server's firewall lets this peer `list`; vaults it
+   * may not list are left out, not refused. Ids, since a Stronghold keeps no vault names.
+   */
+  async listVaults(): Promise<string[]> {
+    return parseWireVaultIds(expectObject((await this.#ask('listVaults')).result).vaults);
   }
 
   /** The client's persisted store on the server. */

@@ -236,6 +236,7 @@ const p2pFramesTarget: FuzzTarget<Uint8Array> = {
       ['recordExists', { location: loc }],
       ['vaultExists', { vault: 'vault' }],
       ['listRecords', { vault: new Uint8Array([0xff, 0xfe]) }],
+      ['listVaults', {}],
       ['storeGet', { key: '6b6579' }],
       ['storeSet', { key: '6b6579', ttlMs: 1000 }, enc.encode('value')],
       ['storeDelete', { key: '6b6579' }],

@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { vaultId } from '../../src/engine/ids.js';
 import { run, serverAndCaller, start, stopAll } from './source-cli.js';
 
 /** The first stdout line of a long-running command (its --json banner). */
@@ -61,6 +62,10 @@ describe('p2p command line', { timeout: 90_000 }, () => {
     const ls = await run(['remote', addr, '--snapshot', caller, 'ls', '--client', 'wallet', '--vault', 'keys', '--json']);
     assert.equal(ls.code, 0, ls.stderr);
     assert.equal((JSON.parse(ls.stdout) as { records: unknown[] }).records.length, 1);
+    // Without --vault: the ids of every vault the caller may list, here only `keys` (`shared` exists too).
+    const vaults = await run(['remote', addr, '--snapshot', caller, 'ls', '--client', 'wallet', '--json']);
+    assert.equal(vaults.code, 0, vaults.stderr);
+    assert.deepEqual((JSON.parse(vaults.stdout) as { vaults: string[] }).vaults, [Buffer.from(vaultId(new TextEncoder().encode('keys'))).toString('hex')]);
     const chain = JSON.stringify([{ type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k0' }, msg }]);
     const ran = await run(['remote', addr, '--snapshot', caller, 'run', '--client', 'wallet', '--json'], chain);
     assert.equal(ran.code, 0, ran.stderr);

@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { Libp2p, Stream } from '@libp2p/interface';
 import { Stronghold } from '../../src/client/stronghold.js';
+import { vaultId } from '../../src/engine/ids.js';
 import { Location } from '../../src/engine/location.js';
 import { isStrongholdError, type StrongholdError } from '../../src/errors.js';
 import { PROTOCOL } from '../../src/p2p/constants.js';
@@ -188,6 +189,32 @@ describe('p2p over loopback', { timeout: 60_000 }, () => {
     assert.deepEqual(shape(errors[1]), shape(errors[2]));
     assert.deepEqual(shape(errors[2]), shape(errors[3]));
     assert.deepEqual((errors[1] as StrongholdError).toJSON(), (errors[2] as StrongholdError).toJSON());
+  });
+
+  test('listVaults: a peer with `list` on two of three vaults sees exactly those two; `allow` sees all; no `list` is denied', async () => {
+    const sh = Stronghold.create();
+    await provision(sh); // vaults seeds, keys, other
+    const [lister, signer] = await Promise.all([caller(), caller()]);
+    const server = later(await serve(sh, {
+      firewall: {
+        onDenied: () => {},
+        rules: {
+          default: 'deny',
+          peers: {
+            [alice.id]: 'allow',
+            [lister.id]: { clients: { wallet: { vaults: { keys: ['list'], other: ['use', 'list'], seeds: ['use'] } } } },
+            [signer.id]: { clients: { wallet: { vaults: { keys: ['use'] } } } },
+          },
+        },
+      },
+    }));
+    const addr = server.addresses()[0]!;
+    const id = (path: string) => Buffer.from(vaultId(new TextEncoder().encode(path))).toString('hex');
+    const listed = await later(await remote(lister.sh, addr)).client('wallet').listVaults();
+    assert.deepEqual(listed.sort(), [id('keys'), id('other')].sort());
+    const all = await later(await remote(alice.sh, addr)).client('wallet').listVaults();
+    assert.deepEqual(all.sort(), ['seeds', 'keys', 'other'].map(id).sort());
+    await assert.rejects(later(await remote(signer.sh, addr)).client('wallet').listVaults(), code('PermissionDenied'));
   });
 
   test('a restricted peer signs with one vault only and cannot write', async () => {

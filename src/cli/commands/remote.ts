@@ -2,8 +2,8 @@
  * `stronghold remote <multiaddr> --snapshot FILE <run|pubkey|sign|ls>`: the local commands, run on a served
  * Stronghold (src/p2p/remote.ts). The caller's peer identity is the one stored in FILE (created there on
  * first use, then saved), so the server's firewall can name it; `stronghold id FILE` prints it.
- * `run`, `pubkey` and `sign` take the flags of their local forms; `ls` lists one vault (`--vault`), since a
- * server only answers for vaults its firewall lets the caller list.
+ * `run`, `pubkey` and `sign` take the flags of their local forms; `ls` lists the ids of the vaults the server's
+ * firewall lets the caller list (a Stronghold keeps ids, not names), or with `--vault V` that vault's records.
  * @module
  */
 import { invalidArgument } from '../../errors.js';
@@ -62,7 +62,7 @@ function checkFlags(sub: Sub, values: Values): void {
 export const remote: Command = {
   name: 'remote',
   summary: 'run, pubkey, sign, ls or pull (sync) on a Stronghold served by `stronghold serve`',
-  usage: 'remote <multiaddr> --snapshot FILE (run --client C [--file F] | pubkey --client C --key V/R [--type T] | sign --client C --key V/R [--type T] (--message-hex HEX | --message-file F) | ls --client C --vault V | pull --client C [--into C2] [--vault V]... [--rename FROM=TO]... [--replace])',
+  usage: 'remote <multiaddr> --snapshot FILE (run --client C [--file F] | pubkey --client C --key V/R [--type T] | sign --client C --key V/R [--type T] (--message-hex HEX | --message-file F) | ls --client C [--vault V] | pull --client C [--into C2] [--vault V]... [--rename FROM=TO]... [--replace])',
   flags: [
     ['--snapshot FILE', 'the local snapshot holding this caller\'s peer identity (created in it on first use)'],
     ['--client C', 'the client path on the server'],
@@ -71,7 +71,7 @@ export const remote: Command = {
     ['--message-hex HEX', 'sign: the message as hex'],
     ['--message-file F', 'sign: the message is the bytes of F'],
     ['--file F', 'run: read the JSON chain from F instead of standard input'],
-    ['--vault V', 'ls: the vault to list; pull: a vault to pull (repeatable; default every vault the server offers)'],
+    ['--vault V', 'ls: list this vault\'s records (default: the ids of every vault this peer may list); pull: a vault to pull (repeatable; default every vault the server offers)'],
     ['--into C', 'pull: the local client to merge into (default the same path as --client; created if missing)'],
     ['--rename FROM=TO', 'pull: store the records of server vault FROM in local vault TO (repeatable)'],
     ['--replace', 'pull: replace local records that differ (default: keep the local version)'],
@@ -125,7 +125,12 @@ export const remote: Command = {
           out.result(signature, { peer: r.peerId, client: clientPath, key, type, signature });
         } else {
           const vaults = args.values.vault as unknown as string[] | undefined;
-          if (vaults?.length !== 1) throw usage('remote ls takes exactly one --vault V');
+          if (vaults === undefined) {
+            const ids = await c.listVaults();
+            out.result(ids.length === 0 ? ['(no vaults this peer may list)'] : ids.map((id) => `vault ${id}`), { peer: r.peerId, client: clientPath, vaults: ids });
+            return;
+          }
+          if (vaults.length !== 1) throw usage('remote ls takes at most one --vault V');
           const vault = vaults[0]!;
           const records = (await c.listRecords(vault)).map((x) => ({ id: x.id, hint: hex(x.hint), length: x.length }));
           out.result(records.length === 0 ? ['(no records)'] : records.map((x) => `record ${x.id}  ${x.length} bytes  hint ${x.hint}`), { peer: r.peerId, client: clientPath, vault, records });
