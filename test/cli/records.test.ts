@@ -1,0 +1,93 @@
+/**
+ * End-to-end tests of the record commands of issue 15 (item 3): `key generate --policy`, `record rm`, `verify`,
+ * `ls --pubkeys`, `store ls` expiry and `completion`. The built bin runs as a child process; the truth is
+ * independent of the CLI where it can be: node:crypto makes and checks Ed25519 signatures, @noble/curves
+ * secp256k1 ones, and policies are read back from the record hints by `ls --json`.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import assert from 'node:assert/strict';
+import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { cli, errorCode, json, requireBuiltBin, sha256File, type Run } from './helpers.js';
+
+const PW = { STRONGHOLD_PASSWORD: 'correct horse battery staple' };
+const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+
+let dir: string;
+let n = 0;
+before(async () => {
+  requireBuiltBin();
+  dir = await mkdtemp(join(tmpdir(), 'stronghold-records-test-'));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+async function newSnapshot(): Promise<string> {
+  const path = join(dir, `s${n++}.stronghold`);
+  const r = await cli(['init', path, '--work-factor', '0'], { env: PW });
+  assert.equal(r.code, 0, r.stderr);
+  return path;
+}
+
+const run = (args: string[]): Promise<Run> => cli(args, { env: PW });
+
+function assertExit(r: Run, code: number, errCode?: string): void {
+  assert.equal(r.code, code, `exit ${r.code}, stdout: ${r.stdout} stderr: ${r.stderr}`);
+  if (errCode !== undefined) assert.equal(errorCode(r), errCode, r.stderr);
+}
+
+interface LsRecord { id: string; kind: string; policy: { exportable: boolean; allowed: string[] | null } }
+interface LsJson { clients: { vaults: { records: LsRecord[]; revoked: number }[] }[] }
+
+async function records(path: string, client: string): Promise<LsJson['clients'][0]['vaults']> {
+  const r = await run(['ls', path, '--client', client, '--json']);
+  assertExit(r, 0);
+  return json<LsJson>(r).clients[0]!.vaults;
+}
+
+describe('key generate --policy / --exportable', () => {
+  test('the policy is stored in the hint; a policy without PublicKey stores the key and prints no public key', async () => {
+    const s = await newSnapshot();
+    const r = await run(['key', 'generate', s, '--client', 'app', '--key', 'keys/signer', '--policy', '{"exportable":false,"allowed":["Ed25519Sign"]}', '--json']);
+    assertExit(r, 0);
+    assert.equal(json(r).publicKey, null);
+    const [vault] = await records(s, 'app');
+    assert.deepEqual(vault!.records.map((x) => [x.kind, x.policy]), [['ed25519', { exportable: false, allowed: ['Ed25519Sign'] }]]);
+    // The engine enforces what was stored: signing is allowed, the public key is not.
+    assertExit(await run(['sign', s, '--client', 'app', '--key', 'keys/signer', '--message-hex', '00']), 0);
+    assertExit(await run(['pubkey', s, '--client', 'app', '--key', 'keys/signer']), 5, 'PolicyViolation');
+  });
+
+  test('a policy that allows PublicKey prints the public key', async () => {
+    const s = await newSnapshot();
+    const r = await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a', '--policy', '{"allowed":["PublicKey","Ed25519Sign"]}', '--json']);
+    assertExit(r, 0);
+    const pub = json(r).publicKey as string;
+    const p = await run(['pubkey', s, '--client', 'app', '--key', 'k/a']);
+    assert.equal(p.stdout.trim(), pub);
+  });
+
+  test('a bad policy is a usage error naming --policy, before anything is written', async () => {
+    const s = await newSnapshot();
+    const before = await sha256File(s);
+    for (const [policy, what] of [['{nope', /--policy must be JSON/], ['{"allowed":["Steal"]}', /--policy: "allowed\[0\]" expected/], ['{"colour":1}', /--policy/], ['[]', /--policy/]] as const) {
+      const r = await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a', '--policy', policy]);
+      assertExit(r, 1, 'Usage');
+      assert.match(r.stderr, what);
+    }
+    assert.equal(await sha256File(s), before);
+  });
+
+  test('exportable is refused (exit 5), as a flag and in the policy, and nothing is written', async () => {
+    const s = await newSnapshot();
+    const before = await sha256File(s);
+    const flag = await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a', '--exportable']);
+    assertExit(flag, 5, 'PolicyViolation');
+    assert.match(flag.stderr, /never exportable[\s\S]*hint: .*WriteVault/);
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a', '--policy', '{"exportable":true}']), 5, 'PolicyViolation');
+    assert.equal(await sha256File(s), before);
+  });
+});
