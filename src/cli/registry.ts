@@ -18,6 +18,7 @@ import { mnemonicGenerate } from './commands/mnemonic-generate.js';
 import { mnemonicRecover } from './commands/mnemonic-recover.js';
 import { backup, migrate, passwd } from './commands/passwords.js';
 import { pubkey } from './commands/pubkey.js';
+import { recordRm } from './commands/record.js';
 import { relay } from './commands/relay.js';
 import { remote } from './commands/remote.js';
 import { run } from './commands/run.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   mnemonicGenerate,
   mnemonicRecover,
   keyGenerate,
+  recordRm,
   derive,
   pubkey,
   sign,

@@ -91,3 +91,38 @@ describe('key generate --policy / --exportable', () => {
     assert.equal(await sha256File(s), before);
   });
 });
+
+describe('record rm', () => {
+  test('revokes the record and saves; --purge removes the revoked records from the vault', async () => {
+    const s = await newSnapshot();
+    for (const r of ['a', 'b']) assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', `k/${r}`]), 0);
+    const before = await sha256File(s);
+    const rm1 = await run(['record', 'rm', s, '--client', 'app', '--key', 'k/a', '--json']);
+    assertExit(rm1, 0);
+    assert.deepEqual(json(rm1), { client: 'app', key: { vault: 'k', record: 'a' }, revoked: true, purged: null });
+    assert.notEqual(await sha256File(s), before, 'the revocation was saved');
+    assert.deepEqual((await records(s, 'app')).map((v) => [v.records.length, v.revoked]), [[1, 1]]);
+    assertExit(await run(['sign', s, '--client', 'app', '--key', 'k/a', '--message-hex', '00']), 3, 'RecordRevoked');
+    assertExit(await run(['sign', s, '--client', 'app', '--key', 'k/b', '--message-hex', '00']), 0);
+
+    const rm2 = await run(['record', 'rm', s, '--client', 'app', '--vault', 'k', '--record', 'b', '--purge', '--json']);
+    assertExit(rm2, 0);
+    assert.equal(json(rm2).purged, 2, 'both revoked records were collected');
+    assert.deepEqual((await records(s, 'app')).map((v) => [v.records.length, v.revoked]), [[0, 0]]);
+  });
+
+  test('a missing or already revoked record exits 3 and leaves the file untouched', async () => {
+    const s = await newSnapshot();
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a']), 0);
+    assertExit(await run(['record', 'rm', s, '--client', 'app', '--key', 'k/a']), 0);
+    const before = await sha256File(s);
+    for (const key of ['k/a', 'k/nope', 'other/a']) {
+      const r = await run(['record', 'rm', s, '--client', 'app', '--key', key]);
+      assertExit(r, 3, 'RecordNotFound');
+      assert.match(r.stderr, /no live record/);
+    }
+    assertExit(await run(['record', 'rm', s, '--client', 'nobody', '--key', 'k/a']), 3, 'ClientNotFound');
+    assertExit(await run(['record', 'rm', s, '--client', 'app']), 1, 'Usage');
+    assert.equal(await sha256File(s), before);
+  });
+});
