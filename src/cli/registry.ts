@@ -24,6 +24,7 @@ import { remote } from './commands/remote.js';
 import { run } from './commands/run.js';
 import { serve } from './commands/serve.js';
 import { sign } from './commands/sign.js';
+import { verify } from './commands/verify.js';
 import { storeGet, storeLs, storeRm, storeSet } from './commands/store.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   derive,
   pubkey,
   sign,
+  verify,
   address,
   run,
   storeGet,

@@ -6,8 +6,9 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import { after, before, describe, test } from 'node:test';
 import { cli, errorCode, json, requireBuiltBin, sha256File, type Run } from './helpers.js';
 
 const PW = { STRONGHOLD_PASSWORD: 'correct horse battery staple' };
-const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 
 let dir: string;
 let n = 0;
@@ -124,5 +124,63 @@ describe('record rm', () => {
     assertExit(await run(['record', 'rm', s, '--client', 'nobody', '--key', 'k/a']), 3, 'ClientNotFound');
     assertExit(await run(['record', 'rm', s, '--client', 'app']), 1, 'Usage');
     assert.equal(await sha256File(s), before);
+  });
+});
+
+describe('verify', () => {
+  const msg = Buffer.from('hello');
+  const h = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  const flip = (sigHex: string, i = 0): string => { const b = Buffer.from(sigHex, 'hex'); b[i] = b[i]! ^ 1; return b.toString('hex'); };
+  const verify = (args: string[]): Promise<Run> => run(['verify', ...args, '--message-hex', h(msg)]);
+
+  test('Ed25519: a node:crypto signature verifies against its raw public key; a changed one exits 7', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const pub = h(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32));
+    const sig = h(nodeSign(null, msg, privateKey));
+    const ok = await verify(['--public-key-hex', pub, '--signature-hex', sig, '--json']);
+    assertExit(ok, 0);
+    assert.deepEqual(json(ok), { type: 'ed25519', publicKey: pub, valid: true });
+    const bad = await verify(['--public-key-hex', pub, '--signature-hex', flip(sig)]);
+    assertExit(bad, 7, 'BadSignature');
+    assert.match(bad.stderr, /not valid/);
+    assertExit(await run(['verify', '--public-key-hex', pub, '--signature-hex', sig, '--message-hex', '00']), 7, 'BadSignature');
+  });
+
+  test('secp256k1: a noble signature (r||s||v over Keccak-256, and r||s over SHA-256) verifies; a wrong v exits 7', async () => {
+    const secret = secp256k1.utils.randomSecretKey();
+    const pub = h(secp256k1.getPublicKey(secret, true));
+    const rec = secp256k1.sign(keccak_256(msg), secret, { prehash: false, format: 'recovered' });
+    const rsv = h(Buffer.concat([rec.subarray(1), rec.subarray(0, 1)]));
+    assertExit(await verify(['--type', 'secp256k1-keccak', '--public-key-hex', pub, '--signature-hex', rsv]), 0);
+    assertExit(await verify(['--type', 'secp256k1-keccak', '--public-key-hex', pub, '--signature-hex', flip(rsv, 64)]), 7, 'BadSignature');
+    assertExit(await verify(['--type', 'secp256k1-sha256', '--public-key-hex', pub, '--signature-hex', rsv]), 7, 'BadSignature');
+    const rs = h(secp256k1.sign(sha256(msg), secret, { prehash: false, format: 'compact' }));
+    assertExit(await verify(['--type', 'secp256k1-sha256', '--public-key-hex', pub, '--signature-hex', rs]), 0);
+  });
+
+  test('against a stored record: sign then verify --key succeeds, and the signature is what noble and node accept', async () => {
+    const s = await newSnapshot();
+    const ed = await run(['key', 'generate', s, '--client', 'app', '--key', 'k/ed', '--json']);
+    const k1 = await run(['key', 'generate', s, '--client', 'app', '--key', 'k/k1', '--type', 'secp256k1', '--json']);
+    const sigEd = (await run(['sign', s, '--client', 'app', '--key', 'k/ed', '--message-hex', h(msg)])).stdout.trim();
+    const sigK1 = (await run(['sign', s, '--client', 'app', '--key', 'k/k1', '--type', 'secp256k1-keccak', '--message-hex', h(msg)])).stdout.trim();
+    assert.ok(secp256k1.verify(Buffer.from(sigK1, 'hex').subarray(0, 64), keccak_256(msg), Buffer.from(json(k1).publicKey as string, 'hex'), { prehash: false }));
+    const ok = await verify([s, '--client', 'app', '--key', 'k/ed', '--signature-hex', sigEd, '--json']);
+    assertExit(ok, 0);
+    assert.deepEqual(json(ok), { client: 'app', key: { vault: 'k', record: 'ed' }, type: 'ed25519', publicKey: json(ed).publicKey, valid: true });
+    assertExit(await verify([s, '--client', 'app', '--key', 'k/k1', '--type', 'secp256k1-keccak', '--signature-hex', sigK1]), 0);
+    assertExit(await verify([s, '--client', 'app', '--key', 'k/ed', '--signature-hex', flip(sigEd, 63)]), 7, 'BadSignature');
+  });
+
+  test('malformed input is a usage error (exit 1), not an invalid signature', async () => {
+    const pub = '00'.repeat(32);
+    for (const args of [
+      ['--signature-hex', '00'.repeat(64)],
+      ['--public-key-hex', pub, '--key', 'k/a', '--signature-hex', '00'.repeat(64)],
+      ['--public-key-hex', pub.slice(2), '--signature-hex', '00'.repeat(64)],
+      ['--public-key-hex', pub, '--signature-hex', '00'.repeat(63)],
+      ['--type', 'secp256k1-sha256', '--public-key-hex', '02' + '00'.repeat(32), '--signature-hex', '00'.repeat(65)],
+      ['--key', 'k/a', '--client', 'app', '--signature-hex', '00'.repeat(64)],
+    ]) assertExit(await verify(args), 1, 'Usage');
   });
 });
