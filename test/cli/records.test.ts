@@ -8,7 +8,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,5 +182,46 @@ describe('verify', () => {
       ['--type', 'secp256k1-sha256', '--public-key-hex', '02' + '00'.repeat(32), '--signature-hex', '00'.repeat(65)],
       ['--key', 'k/a', '--client', 'app', '--signature-hex', '00'.repeat(64)],
     ]) assertExit(await verify(args), 1, 'Usage');
+  });
+});
+
+describe('ls --pubkeys', () => {
+  interface PubRecord { id: string; key: { vault: string; record: string } | null; kind: string; publicKey: string | null; why: string | null }
+  const list = async (s: string, extra: string[]): Promise<PubRecord[]> => {
+    const r = await run(['ls', s, '--client', 'app', '--pubkeys', '--json', ...extra]);
+    assertExit(r, 0);
+    return json<{ clients: { vaults: { records: PubRecord[] }[] }[] }>(r).clients[0]!.vaults.flatMap((v) => v.records);
+  };
+
+  test('the public key of each named key record is one its signatures verify under (node:crypto, noble)', async () => {
+    const s = await newSnapshot();
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/ed']), 0);
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/k1', '--type', 'secp256k1']), 0);
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/closed', '--policy', '{"allowed":["Ed25519Sign"]}']), 0);
+    assertExit(await run(['store', 'set', s, '--client', 'app', 'note', 'x']), 0);
+    const recs = await list(s, ['--key', 'k/ed', '--key', 'k/k1', '--key', 'k/closed']);
+    const by = (r: string): PubRecord => recs.find((x) => x.key?.record === r)!;
+    assert.equal(recs.length, 3);
+
+    const sigEd = Buffer.from((await run(['sign', s, '--client', 'app', '--key', 'k/ed', '--message-hex', '00'])).stdout.trim(), 'hex');
+    const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(by('ed').publicKey!, 'hex')]);
+    assert.ok(nodeVerify(null, Buffer.of(0), createPublicKey({ key: spki, format: 'der', type: 'spki' }), sigEd));
+    const sigK1 = Buffer.from((await run(['sign', s, '--client', 'app', '--key', 'k/k1', '--type', 'secp256k1-sha256', '--message-hex', '00'])).stdout.trim(), 'hex');
+    assert.ok(secp256k1.verify(sigK1.subarray(0, 64), sha256(Buffer.of(0)), Buffer.from(by('k1').publicKey!, 'hex'), { prehash: false }));
+    assert.deepEqual([by('closed').publicKey, by('closed').why], [null, 'its policy does not allow PublicKey']);
+  });
+
+  test('an unnamed record gets no public key and a hint; a seed is not a key; --pubkeys needs --client', async () => {
+    const s = await newSnapshot();
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/ed']), 0);
+    assertExit(await run(['mnemonic', 'generate', s, '--client', 'app', '--key', 'seeds/s']), 0);
+    const recs = await list(s, ['--key', 'seeds/s']);
+    assert.deepEqual(recs.map((r) => [r.kind, r.key, r.publicKey, r.why]).sort(), [
+      ['ed25519', null, null, 'name it with --key VAULT/RECORD to see its public key'],
+      ['seed', { vault: 'seeds', record: 's' }, null, 'a seed record is not a private key'],
+    ]);
+    const human = await run(['ls', s, '--client', 'app', '--pubkeys']);
+    assert.match(human.stdout, /ed25519 .*\(no public key: name it with --key/);
+    assertExit(await run(['ls', s, '--pubkeys']), 1, 'Usage');
   });
 });
