@@ -225,3 +225,24 @@ describe('ls --pubkeys', () => {
     assertExit(await run(['ls', s, '--pubkeys']), 1, 'Usage');
   });
 });
+
+describe('store ls', () => {
+  test('shows when each key expires (ISO instant in --json, the time left for people); expired keys are gone', async () => {
+    const s = await newSnapshot();
+    const t0 = Date.now();
+    assertExit(await run(['store', 'set', s, '--client', 'app', 'week', 'x', '--ttl', '7d']), 0);
+    const t1 = Date.now();
+    assertExit(await run(['store', 'set', s, '--client', 'app', 'blink', 'x', '--ttl', '1ms']), 0);
+    assertExit(await run(['store', 'set', s, '--client', 'app', 'always', 'x']), 0);
+    const r = await run(['store', 'ls', s, '--client', 'app', '--json']);
+    assertExit(r, 0);
+    const keys = json<{ keys: { text: string; expiresAt: string | null }[] }>(r).keys;
+    assert.deepEqual(keys.map((k) => k.text), ['week', 'always'], 'the 1 ms key expired before it was listed');
+    const at = Date.parse(keys[0]!.expiresAt!);
+    const week = 7 * 86_400_000;
+    assert.ok(at >= t0 + week - 1 && at <= t1 + week, `expiry ${keys[0]!.expiresAt} is 7 days after the set`);
+    assert.equal(keys[1]!.expiresAt, null);
+    const human = await run(['store', 'ls', s, '--client', 'app']);
+    assert.match(human.stdout, new RegExp(`^week  expires ${keys[0]!.expiresAt!.replace(/\./g, '\\.')} \\(in 6d 23h\\)\\nalways\\n$`));
+  });
+});
