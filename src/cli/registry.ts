@@ -6,6 +6,7 @@
 import type { Command } from './command.js';
 import { address } from './commands/address.js';
 import { clientCreate, clientLs } from './commands/client.js';
+import { completion } from './commands/completion.js';
 import { demo } from './commands/demo.js';
 import { derive } from './commands/derive.js';
 import { frostKeygen, frostSign } from './commands/frost.js';
@@ -56,5 +57,6 @@ export const COMMANDS: readonly Command[] = [
   relay,
   frostKeygen,
   frostSign,
+  completion,
   demo,
 ];
