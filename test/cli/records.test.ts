@@ -220,8 +220,9 @@ describe('ls --pubkeys', () => {
       ['ed25519', null, null, 'name it with --key VAULT/RECORD to see its public key'],
       ['seed', { vault: 'seeds', record: 's' }, null, 'a seed record is not a private key'],
     ]);
-    const human = await run(['ls', s, '--client', 'app', '--pubkeys']);
+    const human = await run(['ls', s, '--client', 'app', '--pubkeys', '--key', 'k/typo']);
     assert.match(human.stdout, /ed25519 .*\(no public key: name it with --key/);
+    assert.match(human.stderr, /no live record k\/typo/);
     assertExit(await run(['ls', s, '--pubkeys']), 1, 'Usage');
   });
 });

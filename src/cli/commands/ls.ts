@@ -94,6 +94,9 @@ export const ls: Command = {
       for (const c of sh.inventory(only)) listed.push(await listClient(sh, c, only ?? null, named, pubkeys));
       return listed;
     });
+    // A name that matches no listed record is most likely a typo: said, so that an absent name is not read as "no key".
+    const found = new Set(clients.flatMap((c) => c.vaults.flatMap((v) => v.records.flatMap((r) => (r.key === null ? [] : [`${r.key.vault}/${r.key.record}`])))));
+    for (const k of named) if (!found.has(`${k.vault}/${k.record}`)) out.note(`stronghold: note: client ${only} has no live record ${k.vault}/${k.record}`);
     const lines: string[] = [];
     for (const c of clients) {
       lines.push(`client ${c.id}${c.name === null ? '' : ` (${c.name})`}`);

@@ -11,7 +11,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { Location } from '../../engine/location.js';
 import { publicKey } from '../../procedures/public-key.js';
 import { oneOf, optionalFlag, parseHexFlag, requireFlag } from '../args.js';
-import type { Command } from '../command.js';
+import type { Command, Context } from '../command.js';
 import { readMessageFlags } from '../files.js';
 import { CliError, EXIT, hex, usage } from '../output.js';
 import { KEY_OPTIONS, keyFlag, keyFlags, type RecordRef } from '../records.js';
@@ -66,7 +66,7 @@ function secp256k1Valid(pub: Uint8Array, digest: Uint8Array, sig: Uint8Array): {
 }
 
 /** The public key to check against: `--public-key-hex`, or that of the record `--key` (with the snapshot). */
-async function publicKeyOf(ctx: Parameters<Command['run']>[0], type: SignType): Promise<{ pub: Uint8Array; client?: string; key?: RecordRef }> {
+async function publicKeyOf(ctx: Context, type: SignType): Promise<{ pub: Uint8Array; client?: string; key?: RecordRef }> {
   const { args } = ctx;
   const given = optionalFlag(args.values, 'public-key-hex');
   const named = ['key', 'vault', 'record'].some((k) => args.values[k] !== undefined);
