@@ -25,6 +25,7 @@ const EXIT_TABLE = `EXIT STATUS
   4   corrupted or unsupported snapshot
   5   refused (usage policy, permission, existing file)
   6   snapshot locked by another process
+  7   verify: the signature is not valid
   10  any other error`;
 
 function version(): string {

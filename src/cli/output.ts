@@ -18,6 +18,8 @@ export const EXIT = {
   corrupted: 4,
   refused: 5,
   locked: 6,
+  /** `verify`: the signature was read but is not valid (distinct from a malformed one, exit 1). */
+  badSignature: 7,
   other: 10,
 } as const;
 

@@ -6,6 +6,7 @@
 import type { Command } from './command.js';
 import { address } from './commands/address.js';
 import { clientCreate, clientLs } from './commands/client.js';
+import { completion } from './commands/completion.js';
 import { demo } from './commands/demo.js';
 import { derive } from './commands/derive.js';
 import { frostKeygen, frostSign } from './commands/frost.js';
@@ -18,11 +19,13 @@ import { mnemonicGenerate } from './commands/mnemonic-generate.js';
 import { mnemonicRecover } from './commands/mnemonic-recover.js';
 import { backup, migrate, passwd } from './commands/passwords.js';
 import { pubkey } from './commands/pubkey.js';
+import { recordRm } from './commands/record.js';
 import { relay } from './commands/relay.js';
 import { remote } from './commands/remote.js';
 import { run } from './commands/run.js';
 import { serve } from './commands/serve.js';
 import { sign } from './commands/sign.js';
+import { verify } from './commands/verify.js';
 import { storeGet, storeLs, storeRm, storeSet } from './commands/store.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -34,9 +37,11 @@ export const COMMANDS: readonly Command[] = [
   mnemonicGenerate,
   mnemonicRecover,
   keyGenerate,
+  recordRm,
   derive,
   pubkey,
   sign,
+  verify,
   address,
   run,
   storeGet,
@@ -52,5 +57,6 @@ export const COMMANDS: readonly Command[] = [
   relay,
   frostKeygen,
   frostSign,
+  completion,
   demo,
 ];

@@ -191,6 +191,11 @@ export class ClientStore {
   keys(): Uint8Array[] {
     return this.#store().keys();
   }
+
+  /** Keys of live entries with their expiry (milliseconds since the epoch, or null for never). */
+  keysWithExpiry(): { key: Uint8Array; expiresAt: number | null }[] {
+    return this.#store().keysWithExpiry();
+  }
 }
 
 function toListed(r: RecordInfo): ListedRecord {

@@ -117,6 +117,16 @@ export class Store {
     return out;
   }
 
+  /** Keys of live entries with when they expire (milliseconds since the epoch, or null for never), in insertion order. */
+  keysWithExpiry(): { key: Uint8Array; expiresAt: number | null }[] {
+    const out = [];
+    for (const hex of [...this.#entries.keys()]) {
+      const e = this.#live(hex);
+      if (e) out.push({ key: e.key.slice(), expiresAt: e.expiresAt });
+    }
+    return out;
+  }
+
   get size(): number {
     return this.keys().length;
   }

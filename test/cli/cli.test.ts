@@ -70,8 +70,8 @@ describe('the stronghold bin', { concurrency: 4 }, () => {
       const r = await cli(['--help']);
       assertExit(r, 0);
       for (const c of ['init', 'info', 'ls', 'mnemonic generate', 'mnemonic recover', 'key generate', 'derive', 'pubkey', 'sign', 'address', 'run',
-        'store get', 'store set', 'store rm', 'store ls', 'passwd', 'backup', 'migrate', 'demo']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
-      for (const code of [0, 1, 2, 3, 4, 5, 6, 10]) assert.match(r.stdout, new RegExp(`^  ${code} +\\S`, 'm'));
+        'store get', 'store set', 'store rm', 'store ls', 'passwd', 'backup', 'migrate', 'demo', 'record rm', 'verify', 'completion']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
+      for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 10]) assert.match(r.stdout, new RegExp(`^  ${code} +\\S`, 'm'));
       const none = await cli([]);
       assertExit(none, 1, 'Usage');
       assert.equal(none.stdout, '', 'usage on stderr when no command is given');

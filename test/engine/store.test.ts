@@ -58,3 +58,13 @@ test('bad input is a typed error and changes nothing', () => {
   assert.equal(dec(s.get('k')), 'v');
   assert.equal(s.keys().length, 1);
 });
+
+test('keysWithExpiry: live keys with their expiry instant (null for none), without the expired ones', () => {
+  let now = 1_000_000;
+  const s = new Store(() => now);
+  s.insert('short', 'x', { ttlMs: 100 });
+  s.insert('forever', 'z');
+  assert.deepEqual(s.keysWithExpiry().map((e) => [dec(e.key), e.expiresAt]), [['short', 1_000_100], ['forever', null]]);
+  now += 100;
+  assert.deepEqual(s.keysWithExpiry().map((e) => [dec(e.key), e.expiresAt]), [['forever', null]]);
+});

@@ -318,7 +318,7 @@ const firewallTarget: FuzzTarget<unknown> = {
  */
 const CLI_FUZZED = new Set([
   'info', 'ls', 'id', 'mnemonic generate', 'mnemonic recover', 'key generate', 'derive', 'pubkey', 'address', 'sign', 'run',
-  'store get', 'store set', 'store rm', 'store ls',
+  'store get', 'store set', 'store rm', 'store ls', 'record rm', 'verify', 'completion',
 ]);
 /** The W = 0 fixture every cli input sees as `w0.stronghold` (a fresh copy per input); its password is in the env. */
 const CLI_FIXTURE = 'chrysalis-backup-work-factor-0.stronghold';

@@ -12,7 +12,8 @@ import { readMessageFlags } from '../files.js';
 import { hex } from '../output.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 
-const SIGN_TYPES = ['ed25519', 'secp256k1-keccak', 'secp256k1-sha256'] as const;
+export const SIGN_TYPES = ['ed25519', 'secp256k1-keccak', 'secp256k1-sha256'] as const;
+export type SignType = (typeof SIGN_TYPES)[number];
 
 /** Largest message file; our choice (signing is for messages and digests, not archives). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;

@@ -89,9 +89,21 @@ export const storeRm: Command = {
   },
 };
 
+/** `in 6d 23h`, `in 59s`: the largest unit of a remaining time and the next, for people (JSON gives the instant). */
+function remaining(ms: number): string {
+  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const i = units.findIndex(([, size]) => ms >= size);
+  if (i < 0) return 'in less than 1s';
+  const [unit, size] = units[i]!;
+  const n = Math.floor(ms / size);
+  const next = units[i + 1];
+  const rest = next === undefined ? 0 : Math.floor((ms - n * size) / next[1]);
+  return `in ${n}${unit}${rest > 0 ? ` ${rest}${next![0]}` : ''}`;
+}
+
 export const storeLs: Command = {
   name: 'store ls',
-  summary: 'list the store keys of a client',
+  summary: 'list the store keys of a client, with when they expire',
   usage: 'store ls <snapshot> --client C',
   flags: [CLIENT_FLAG, ...OPEN_FLAGS],
   example: 'stronghold store ls wallet.stronghold --client iota_seed',
@@ -100,8 +112,12 @@ export const storeLs: Command = {
     const { args, out } = ctx;
     const [path] = positionals(args, ['snapshot']);
     const client = requireFlag(args.values, 'client');
-    const keys = await withSnapshot(ctx, path!, { write: false }, (sh) => clientOf(sh, client).store.keys());
-    const listed = keys.map((k) => ({ key: hex(k), text: keyText(k) }));
-    out.result(listed.map((k) => k.text ?? `0x${k.key}`), { client, keys: listed });
+    const entries = await withSnapshot(ctx, path!, { write: false }, (sh) => clientOf(sh, client).store.keysWithExpiry());
+    const now = Date.now();
+    const listed = entries.map((e) => ({ key: hex(e.key), text: keyText(e.key), expiresAt: e.expiresAt === null ? null : new Date(e.expiresAt).toISOString() }));
+    out.result(listed.map((k, i) => {
+      const at = entries[i]!.expiresAt;
+      return `${k.text ?? `0x${k.key}`}${at === null ? '' : `  expires ${k.expiresAt} (${remaining(at - now)})`}`;
+    }), { client, keys: listed });
   },
 };
