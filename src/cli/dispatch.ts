@@ -58,7 +58,7 @@ function mainHelp(): string {
     'EXAMPLE',
     '  export STRONGHOLD_PASSWORD=...        # or --password-file',
     '  stronghold init wallet.stronghold',
-    '  stronghold mnemonic recover wallet.stronghold --client iota_seed --vault iota-wallet-secret --record iota-wallet-seed < words.txt',
+    '  stronghold mnemonic recover wallet.stronghold --client iota_seed --key iota-wallet-secret/iota-wallet-seed < words.txt',
     '  stronghold address wallet.stronghold --coin-type 4219 --range 0..3',
     '',
     'More: docs/cli.md',

@@ -115,7 +115,7 @@ export const demo: Command = {
       say('Try it on your own file:');
       say('  export STRONGHOLD_PASSWORD=...   # or --password-file F; never on the command line');
       say('  stronghold init wallet.stronghold');
-      say('  stronghold mnemonic generate wallet.stronghold --client iota_seed --vault iota-wallet-secret --record iota-wallet-seed');
+      say('  stronghold mnemonic generate wallet.stronghold --client iota_seed --key iota-wallet-secret/iota-wallet-seed');
       say('  stronghold address wallet.stronghold --coin-type 4218 --hrp iota --range 0..3');
       out.result('', { snapshot: path, workFactor: 0, mnemonicWords: count, address, publicKey: hex(pub), signature: hex(signature), verified, wrongPasswordRefused: wrongPassword, reopenedSame: same, removed: true });
     } finally {
