@@ -8,6 +8,7 @@ import type { ClientDb } from '../src/engine/db.js';
 import type { Location } from '../src/engine/location.js';
 import { RECORD_KINDS, type AccessRules, type PolicyRequest, type RecordKind } from '../src/engine/policy.js';
 import { nativeProvider } from '../src/crypto/native.js';
+import { randomOf } from '../src/exec/chain.js';
 
 const ANY: AccessRules = {
   procedure: 'test', internal: true,
@@ -15,7 +16,7 @@ const ANY: AccessRules = {
   writes: { record: { kind: 'unknown', exportable: true } },
 };
 
-const random = (n: number): Uint8Array => nativeProvider.randomFill(new Uint8Array(n));
+const random = randomOf(nativeProvider);
 
 /** Opens the record at `loc` of `db` for `fn`, whatever its kind and policy. */
 export function peek<T>(db: ClientDb, loc: Location, fn: (secret: Uint8Array) => T): T {

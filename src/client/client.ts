@@ -79,7 +79,7 @@ export class Client {
   writeSecret(location: Location, secret: Uint8Array): void {
     const loc = Location.from(location);
     assertBytes(secret, { field: 'secret', max: MAX_SECRET_BYTES });
-    const tx = this.#db.transaction((n) => this.#host.random(n));
+    const tx = this.#db.transaction(this.#host.random);
     try {
       tx.step(WRITE_SECRET).write('secret', loc, secret);
     } finally {

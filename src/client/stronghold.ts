@@ -18,6 +18,7 @@ import { invalidArgument, StrongholdError } from '../errors.js';
 import type { SnapshotState } from '../snapshot/state.js';
 import type { Location } from '../engine/location.js';
 import type { AccessRules } from '../engine/policy.js';
+import { randomOf } from '../exec/chain.js';
 import { checkProvider, checkRunner, inlineRunner, type ProcedureRunner } from '../exec/runner.js';
 import { Client, type ClientHost } from './client.js';
 import { SnapshotFile, type FileOptions, type Password } from './snapshot-file.js';
@@ -83,7 +84,7 @@ export class Stronghold {
     this.#host = {
       runner: this.runner,
       dbFor: (client) => this.#dbFor(client),
-      random: (n) => this.provider.randomFill(new Uint8Array(n)),
+      random: randomOf(this.provider),
     };
   }
 
@@ -408,7 +409,7 @@ export function syncEndpoint(sh: Stronghold, id: Uint8Array): SyncEndpoint | und
 export function useInternal<T>(sh: Stronghold, id: Uint8Array, rules: AccessRules, loc: Location, create: () => Uint8Array, fn: (secret: Uint8Array) => T): T {
   const db = engineOf(sh, id, true);
   if (!db) throw new StrongholdError('ClientNotFound', 'the client vanished', { client: hexOf(id) });
-  const tx = db.transaction((n) => sh.provider.randomFill(new Uint8Array(n)));
+  const tx = db.transaction(randomOf(sh.provider));
   try {
     const [read] = Object.keys(rules.reads);
     const [write] = Object.keys(rules.writes);

@@ -30,7 +30,7 @@ import type { Procedure, ProcedureContext } from '../procedures/types.js';
 const randoms = new WeakMap<CryptoProvider, (n: number) => Uint8Array>();
 
 /** Fresh random bytes from `provider` (for hint padding), one function per provider. */
-function randomOf(provider: CryptoProvider): (n: number) => Uint8Array {
+export function randomOf(provider: CryptoProvider): (n: number) => Uint8Array {
   let random = randoms.get(provider);
   if (!random) randoms.set(provider, (random = (n) => provider.randomFill(new Uint8Array(n))));
   return random;

@@ -160,9 +160,12 @@ export function isCall(value: unknown): value is ProcedureCall {
   return typeof value === 'object' && value !== null && made.has(value);
 }
 
-/** Freezes plain objects and arrays all the way down; byte arrays cannot be frozen, and their lengths are fixed. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
+/**
+ * Freezes objects, arrays and functions (procedures are builder functions) all the way down; byte arrays cannot be
+ * frozen, and their lengths are fixed.
+ */
+export function deepFreeze<T>(value: T): T {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
   for (const v of Object.values(value)) deepFreeze(v);
   return Object.freeze(value);
 }

@@ -30,17 +30,10 @@ import { revokeData } from './revoke-data.js';
 import { secp256k1EcdsaSign } from './secp256k1-ecdsa-sign.js';
 import { slip10Derive } from './slip10-derive.js';
 import { slip10Generate } from './slip10-generate.js';
+import { deepFreeze } from './fields.js';
 import type { Procedure } from './types.js';
 import { writeVault } from './write-vault.js';
 import { x25519DiffieHellman } from './x25519-diffie-hellman.js';
-
-function deepFreeze<T>(value: T): T {
-  if ((typeof value === 'object' || typeof value === 'function') && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** All procedures, in catalogue order. */
 export const PROCEDURES: readonly Procedure<any, any>[] = deepFreeze([
