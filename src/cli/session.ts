@@ -51,22 +51,33 @@ export async function openSnapshot(ctx: Context, path: string, mode: OpenMode): 
   const source = passwordSource(ctx.input, file);
   const password = await readPassword(ctx.input, file);
   const onProgress = ctx.out.progress();
-  // An interrupt during the key derivation waits for it to end (the lock is already taken), then closes.
-  let opening: Promise<Stronghold> | null = null;
-  const cancel = onInterrupt(() => opening?.then((sh) => sh.close(), () => {}));
   try {
-    opening = Stronghold.open(path, password, {
+    return await openInterruptibly(path, password, {
       readOnly: !mode.write,
       ...(maxWf !== undefined ? { maxWorkFactor: parseInteger(maxWf, 'max-work-factor', 0, 63) } : {}),
       ...(onProgress ? { onProgress } : {}),
       ...mode.options,
     });
-    return await opening;
   } catch (e) {
     throw isStrongholdError(e, 'WrongPassword') ? withHint(e, wrongPasswordHint(source)) : e;
   } finally {
-    cancel();
     wipe(password);
+  }
+}
+
+/**
+ * `Stronghold.open`, with the interrupt cleanup registered before the open starts: the lock is taken inside the
+ * open, so a signal that comes after the lock file appears but before the open returns still releases it (the
+ * cleanup waits for the open to end, key derivation included, then closes).
+ */
+export async function openInterruptibly(path: string, password: Uint8Array, options: OpenOptions): Promise<Stronghold> {
+  let opening: Promise<Stronghold> | null = null;
+  const cancel = onInterrupt(() => opening?.then((sh) => sh.close(), () => {}));
+  try {
+    opening = Stronghold.open(path, password, options);
+    return await opening;
+  } finally {
+    cancel();
   }
 }
 

@@ -11,7 +11,7 @@ import { optionalFlag, parseInteger, positionals } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT } from '../output.js';
 import { readInitPassword } from '../password.js';
-import { closeOnInterrupt } from '../session.js';
+import { closeOnInterrupt, openInterruptibly } from '../session.js';
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
@@ -41,7 +41,7 @@ export const init: Command = {
     const onProgress = out.progress('deriving the new snapshot key');
     let sh: Stronghold;
     try {
-      sh = await Stronghold.open(path!, password, { create: true, workFactor, ...(onProgress ? { onProgress } : {}) });
+      sh = await openInterruptibly(path!, password, { create: true, workFactor, ...(onProgress ? { onProgress } : {}) });
     } finally {
       wipe(password);
     }
