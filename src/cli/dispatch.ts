@@ -37,51 +37,45 @@ function version(): string {
   }
 }
 
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+/** A help text: a title line, then sections in one order for every help (USAGE, FLAGS, EXAMPLE, EXIT STATUS). */
+function helpText(title: string, sections: { usage: string[]; before?: [string, string[]][]; flags: readonly (readonly [string, string])[]; after?: [string, string[]][]; example: string[] }): string {
+  const width = Math.max(...sections.flags.map(([f]) => f.length));
+  const section = ([heading, lines]: [string, string[]]): string[] => [heading, ...lines.map((l) => `  ${l}`), ''];
   return [
-    'stronghold: a secure database for secrets (IOTA Stronghold snapshots)',
+    title,
     '',
-    'USAGE',
-    '  stronghold <command> <snapshot> [flags]',
-    '  stronghold <command> --help',
-    '',
-    'COMMANDS',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'PASSWORDS',
-    '  Never on the command line: STRONGHOLD_PASSWORD, --password-file F, or a prompt on a terminal.',
-    '  New passwords: STRONGHOLD_NEW_PASSWORD, --new-password-file F, or a prompt asked twice.',
-    '',
+    ...section(['USAGE', sections.usage]),
+    ...(sections.before ?? []).flatMap(section),
+    ...section(['FLAGS', sections.flags.map(([f, t]) => `${f.padEnd(width)}  ${t}`)]),
+    ...(sections.after ?? []).flatMap(section),
+    ...section(['EXAMPLE', sections.example]),
     EXIT_TABLE,
-    '',
-    'EXAMPLE',
-    '  export STRONGHOLD_PASSWORD=...        # or --password-file',
-    '  stronghold init wallet.stronghold',
-    '  stronghold mnemonic recover wallet.stronghold --client iota_seed --key iota-wallet-secret/iota-wallet-seed < words.txt',
-    '  stronghold address wallet.stronghold --coin-type 4219 --range 0..3',
     '',
     'More: docs/cli.md',
   ].join('\n');
 }
 
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return helpText('stronghold: a secure database for secrets (IOTA Stronghold snapshots)', {
+    usage: ['stronghold [--json] [--password-file F] <command> <snapshot> [flags]', 'stronghold <command> --help'],
+    before: [['COMMANDS', COMMANDS.map((c) => `${c.name.padEnd(width)}  ${c.summary}`)]],
+    flags: [...COMMON_FLAGS, ['--version', 'print the version'], ['--password-file F', 'read the password from F (any command that opens a snapshot)']],
+    after: [['PASSWORDS', [
+      'Never on the command line: STRONGHOLD_PASSWORD, --password-file F, or a prompt on a terminal.',
+      'New passwords: STRONGHOLD_NEW_PASSWORD, --new-password-file F, or a prompt asked twice.',
+    ]]],
+    example: [
+      'export STRONGHOLD_PASSWORD=...        # or --password-file',
+      'stronghold init wallet.stronghold',
+      'stronghold mnemonic recover wallet.stronghold --client iota_seed --key iota-wallet-secret/iota-wallet-seed < words.txt',
+      'stronghold address wallet.stronghold --coin-type 4219 --range 0..3',
+    ],
+  });
+}
+
 function commandHelp(c: Command): string {
-  const flags = [...c.flags, ...COMMON_FLAGS];
-  const width = Math.max(...flags.map(([f]) => f.length));
-  return [
-    `stronghold ${c.name}: ${c.summary}`,
-    '',
-    'USAGE',
-    `  stronghold ${c.usage}`,
-    '',
-    'FLAGS',
-    ...flags.map(([f, t]) => `  ${f.padEnd(width)}  ${t}`),
-    '',
-    'EXAMPLE',
-    ...c.example.split('\n').map((l) => `  ${l}`),
-    '',
-    EXIT_TABLE,
-  ].join('\n');
+  return helpText(`stronghold ${c.name}: ${c.summary}`, { usage: [`stronghold ${c.usage}`], flags: [...c.flags, ...COMMON_FLAGS], example: c.example.split('\n') });
 }
 
 /** The command named by the first one or two words of `argv`. */

@@ -9,12 +9,25 @@ import { COMMANDS } from '../../src/cli/registry.js';
 
 const run = (argv: string[]) => runInProcess(argv);
 
+/** The section headings of a help text, in order. */
+const headings = (help: string): string[] => [...help.matchAll(/^([A-Z][A-Z ]+)$/gm)].map((m) => m[1]!);
+const SECTIONS = ['USAGE', 'FLAGS', 'EXAMPLE', 'EXIT STATUS'];
+
 describe('help', () => {
+  test('stronghold --help has the same sections in the same order, with the commands and passwords among them', async () => {
+    const r = await run(['--help']);
+    assert.equal(r.code, 0);
+    assert.deepEqual(headings(r.stdout), ['USAGE', 'COMMANDS', 'FLAGS', 'PASSWORDS', 'EXAMPLE', 'EXIT STATUS']);
+    assert.match(r.stdout, /^FLAGS\n[^]*--version[^]*--password-file F/m);
+    assert.match(r.stdout, /\nMore: docs\/cli\.md\n$/);
+  });
   for (const c of COMMANDS) {
-    test(`${c.name} --help: usage, flags, an example, the exit statuses`, async () => {
+    test(`${c.name} --help: usage, flags, an example, the exit statuses, in that order`, async () => {
       const r = await run([...c.name.split(' '), '--help']);
       assert.equal(r.code, 0);
       assert.equal(r.stderr, '');
+      assert.deepEqual(headings(r.stdout), SECTIONS);
+      assert.match(r.stdout, /\nMore: docs\/cli\.md\n$/);
       assert.match(r.stdout, new RegExp(`^USAGE\\n  stronghold ${c.name}`, 'm'));
       assert.match(r.stdout, /^FLAGS\n[^]*--json/m);
       assert.match(r.stdout, /^EXAMPLE\n[^]*stronghold /m);
