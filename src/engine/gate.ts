@@ -7,7 +7,8 @@
  * - a record whose policy lists procedures may be used only by those;
  * - a field the procedure releases (returns in a form its caller can undo) must hold an exportable record;
  * - a write gets its kind from the rule and its policy derived here: not exportable when any record the step
- *   opened is protected, the rule's fixed procedure list if it has one, and a caller's request may only tighten.
+ *   opened is protected, the rule's fixed procedure list if it has one, and a caller's request may only tighten
+ *   (except where the rule leaves exportability to the caller's request: a fresh key that opened nothing).
  *
  * So protection only tightens: bytes from a protected record reach only records that are protected too, of a
  * kind whose uses cannot give them back (SECURITY.md, "Key separation").
@@ -240,7 +241,8 @@ export class Step {
       if (source === undefined || this.#opened.length !== 1) throw new Error(`${procedure} writes its source's kind but opened ${this.#opened.length} records`);
       meta = { kind: source.meta.kind, policy: source.meta.policy };
     } else {
-      meta = { kind: rule.kind, policy: { exportable: rule.exportable && closed === undefined, allowed: rule.allowed ?? null } };
+      const exportable = rule.exportable === true || (rule.exportable === 'on-request' && request?.exportable === true);
+      meta = { kind: rule.kind, policy: { exportable: exportable && closed === undefined, allowed: rule.allowed ?? null } };
     }
     return { kind: meta.kind, policy: tighten(procedure, output, meta.policy, closed, request) };
   }

@@ -132,11 +132,13 @@ export type ReadRule = readonly RecordKind[];
 /**
  * What one output of a procedure becomes. `kind: 'source'` copies the kind and procedure restriction of the one
  * record the step opened (CopyRecord). `exportable` is the procedure's default; a protected input overrides it.
- * `allowed` fixes the procedures that may use the output (FROST shares and nonces).
+ * `'on-request'` is not exportable unless the caller asks for it (a key drawn fresh in the vault, whose caller
+ * may want it to travel); a protected input overrides that too. `allowed` fixes the procedures that may use the
+ * output (FROST shares and nonces).
  */
 export interface WriteRule {
   kind: Exclude<RecordKind, 'invalid'> | 'source';
-  exportable: boolean;
+  exportable: boolean | 'on-request';
   allowed?: readonly ProcedureName[];
 }
 

@@ -3,7 +3,8 @@
  *
  * Reads: nothing. Stores: 32 bytes at `output`: an Ed25519 seed, an X25519 scalar (clamped when used, per
  * RFC 7748), or a secp256k1 scalar in [1, n-1] (redrawn until valid). Returns: nothing.
- * JSON `keyType`: `ed25519`, `x25519` or `secp256k1`. Default policy: non-exportable.
+ * JSON `keyType`: `ed25519`, `x25519` or `secp256k1`. Default policy: non-exportable; `policy: { "exportable": true }`
+ * makes it exportable (it was drawn from nothing protected), for a key meant to be synced or wrapped out.
  * @module
  */
 import type { Location } from '../engine/location.js';
@@ -32,7 +33,7 @@ export const generateKey = f.procedure<{ keyType: f.KeyType; output: f.LocationL
   type: TYPE,
   build,
   rules: { procedure: TYPE, reads: {},
-    writes: { 'output(ed25519)': { kind: 'ed25519', exportable: false }, 'output(x25519)': { kind: 'x25519', exportable: false }, 'output(secp256k1)': { kind: 'secp256k1', exportable: false } } },
+    writes: { 'output(ed25519)': { kind: 'ed25519', exportable: 'on-request' }, 'output(x25519)': { kind: 'x25519', exportable: 'on-request' }, 'output(secp256k1)': { kind: 'secp256k1', exportable: 'on-request' } } },
   parse(json) {
     f.onlyFields(json, ['keyType', 'output', 'policy'], TYPE);
     return build({ keyType: f.required(json, 'keyType', TYPE), output: json.output, policy: json.policy });

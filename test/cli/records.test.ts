@@ -81,13 +81,19 @@ describe('key generate --policy / --exportable', () => {
     assert.equal(await sha256File(s), before);
   });
 
-  test('exportable is refused (exit 5), as a flag and in the policy, and nothing is written', async () => {
+  test('--exportable (or "exportable": true) stores an exportable key; the default is not; a contradiction is a usage error', async () => {
     const s = await newSnapshot();
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a', '--exportable']), 0);
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/b', '--policy', '{"exportable":true,"allowed":["Ed25519Sign"]}']), 0);
+    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/c']), 0);
+    const [vault] = await records(s, 'app');
+    const sorted = (ps: LsRecord['policy'][]) => ps.map((p) => JSON.stringify(p)).sort();
+    assert.deepEqual(sorted(vault!.records.map((x) => x.policy)),
+      sorted([{ exportable: false, allowed: null }, { exportable: true, allowed: null }, { exportable: true, allowed: ['Ed25519Sign'] }]));
     const before = await sha256File(s);
-    const flag = await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a', '--exportable']);
-    assertExit(flag, 5, 'PolicyViolation');
-    assert.match(flag.stderr, /never exportable[\s\S]*hint: .*WriteVault/);
-    assertExit(await run(['key', 'generate', s, '--client', 'app', '--key', 'k/a', '--policy', '{"exportable":true}']), 5, 'PolicyViolation');
+    const r = await run(['key', 'generate', s, '--client', 'app', '--key', 'k/d', '--exportable', '--policy', '{"exportable":false}']);
+    assertExit(r, 1, 'Usage');
+    assert.match(r.stderr, /--exportable contradicts/);
     assert.equal(await sha256File(s), before);
   });
 });

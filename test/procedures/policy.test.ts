@@ -3,6 +3,7 @@
  * procedure restrictions, tightening-only requests, the hint encoding and the legacy (Rust) default.
  */
 import assert from 'node:assert/strict';
+import { createDecipheriv, createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { aeadDecrypt } from '../../src/procedures/aead-decrypt.js';
 import { aeadEncrypt } from '../../src/procedures/aead-encrypt.js';
@@ -110,7 +111,7 @@ for (const provider of PROVIDERS) {
         copyRecord({ source: at('secret'), target: at('o1'), policy: { exportable: true } }),
         concatSecret({ locationA: at('w'), locationB: at('secret'), output: at('o2'), policy: { exportable: true } }),
         hkdf({ hashType: 'sha256', ikm: at('secret'), okm: at('o3'), policy: { exportable: true } }),
-        generateKey({ keyType: 'ed25519', output: at('o4'), policy: { exportable: true } }),
+        slip10Generate({ output: at('o4'), policy: { exportable: true } }),
       ];
       for (const [i, c] of calls.entries()) {
         const err = await rejection(h.run(c));
@@ -119,6 +120,23 @@ for (const provider of PROVIDERS) {
         assert.equal(h.db.recordExists(at(`o${i + 1}`)), false);
       }
       assert.equal(err0Record(await rejection(h.run(calls[0]!))), 'secret');
+    });
+
+    test('GenerateKey is non-exportable unless asked: an exportable key wraps out, and its public key matches the unwrapped bytes', async () => {
+      const h = harness(provider);
+      await h.run(generateKey({ keyType: 'ed25519', output: at('kept') }));
+      await h.run(generateKey({ keyType: 'ed25519', output: at('free'), policy: { exportable: true, allowed: ['PublicKey', 'AesKeyWrapEncrypt'] } }));
+      assert.deepEqual(policyAt(h, 'kept'), { exportable: false, allowed: null });
+      assert.deepEqual(policyAt(h, 'free'), { exportable: true, allowed: ['PublicKey', 'AesKeyWrapEncrypt'] });
+      const kek = new Uint8Array(32).fill(3);
+      await h.run(writeVault({ data: kek, location: at('kek') }));
+      const wrapped = await h.run(aesKeyWrapEncrypt({ encryptionKey: at('kek'), wrapKey: at('free') }));
+      const decipher = createDecipheriv('id-aes256-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'));
+      const seed = Buffer.concat([decipher.update(wrapped), decipher.final()]);
+      const jwk = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+      const expected = Buffer.from(createPublicKey(jwk).export({ format: 'der', type: 'spki' })).subarray(12);
+      assert.deepEqual(Buffer.from(await h.run(publicKey({ keyType: 'ed25519', privateKey: at('free') }))), expected);
+      assert.equal((await rejection(h.run(aesKeyWrapEncrypt({ encryptionKey: at('kek'), wrapKey: at('kept') })))).code, 'PolicyViolation');
     });
 
     test('AeadDecrypt with a non-exportable key returns the plaintext of a caller ciphertext', async () => {

@@ -1,6 +1,7 @@
 /**
  * `stronghold key generate`: stores a random private key (GenerateKey) and prints its public key. `--policy`
- * takes the JSON policy request of docs/procedures.md; it may only tighten the default (non-exportable).
+ * takes the JSON policy request of docs/procedures.md; the key is non-exportable unless `--exportable` (or
+ * `"exportable": true` in the policy) asks for a key that may be synced to peers or wrapped out.
  * @module
  */
 import { isStrongholdError } from '../../errors.js';
@@ -10,13 +11,20 @@ import type { PolicyRequest } from '../../procedures/policy.js';
 import { publicKey } from '../../procedures/public-key.js';
 import { oneOf, optionalFlag, positionals, type Values } from '../args.js';
 import type { Command } from '../command.js';
-import { CliError, EXIT, hex, usage } from '../output.js';
+import { hex, usage } from '../output.js';
 import { clientOf, OPEN_FLAGS, OPEN_OPTIONS, withSnapshot } from '../session.js';
 import { guardOverwrite, RECORD_FLAGS, RECORD_OPTIONS, recordTarget } from '../records.js';
 
 export const KEY_TYPES = ['ed25519', 'x25519', 'secp256k1'] as const;
 
 /** The `--policy` request, checked by the library's own parser so that the CLI accepts exactly what `run` does. */
+/** `--exportable` folded into the policy; with a policy that says `"exportable": false` it is a contradiction. */
+function withExportable(policy: PolicyRequest | undefined, exportable: boolean): PolicyRequest | undefined {
+  if (!exportable) return policy;
+  if (policy?.exportable === false) throw usage('--exportable contradicts --policy\'s "exportable": false', 'give one of them');
+  return { ...policy, exportable: true };
+}
+
 export function policyFlag(values: Values): PolicyRequest | undefined {
   const text = optionalFlag(values, 'policy');
   if (text === undefined) return undefined;
@@ -38,12 +46,12 @@ export function policyFlag(values: Values): PolicyRequest | undefined {
 export const keyGenerate: Command = {
   name: 'key generate',
   summary: 'store a new random private key; print its public key',
-  usage: 'key generate <snapshot> --client C --key V/R [--type ed25519|x25519|secp256k1] [--policy JSON]',
+  usage: 'key generate <snapshot> --client C --key V/R [--type ed25519|x25519|secp256k1] [--policy JSON] [--exportable]',
   flags: [
     ...RECORD_FLAGS,
     ['--type T', 'ed25519 (default), x25519 or secp256k1'],
-    ['--policy JSON', 'usage policy, e.g. \'{"allowed":["Ed25519Sign","PublicKey"]}\' (docs/procedures.md); may only tighten'],
-    ['--exportable', 'refused: a generated key never leaves the vault (exit 5)'],
+    ['--policy JSON', 'usage policy, e.g. \'{"allowed":["Ed25519Sign","PublicKey"]}\' (docs/procedures.md)'],
+    ['--exportable', 'the key may leave the vault: synced to peers, wrapped out (AesKeyWrapEncrypt); default: never'],
     ...OPEN_FLAGS,
   ],
   example: 'stronghold key generate wallet.stronghold --client app --key keys/signer --policy \'{"allowed":["Ed25519Sign","PublicKey"]}\'',
@@ -53,13 +61,7 @@ export const keyGenerate: Command = {
     const [path] = positionals(args, ['snapshot']);
     const t = recordTarget(args.values);
     const keyType = oneOf(optionalFlag(args.values, 'type') ?? 'ed25519', KEY_TYPES, 'type');
-    // Refused here, before the password is asked: the library's gate would refuse it anyway (GenerateKey's
-    // output is non-exportable and a request may only tighten), and a user asking deserves the way that works.
-    if (args.values.exportable === true) {
-      throw new CliError('PolicyViolation', 'a generated key is never exportable: its bytes exist only inside the vault', EXIT.refused,
-        'to hold a key you can export, write known bytes with WriteVault (`stronghold run --save`); docs/procedures.md, "Usage policies"');
-    }
-    const policy = policyFlag(args.values);
+    const policy = withExportable(policyFlag(args.values), args.values.exportable === true);
     // A policy that does not allow PublicKey forbids the public key too: then the key is stored and none is printed.
     const showPublic = policy?.allowed === undefined || policy.allowed.includes('PublicKey');
     const pub = await withSnapshot(ctx, path!, { write: true }, async (sh) => {
