@@ -1,0 +1,78 @@
+/**
+ * FrostDkgRound1: round one of the dealer-free key generation (the Pedersen DKG with proofs of knowledge of the
+ * FROST paper, as the ZF `frost` crates run it), or of a share refresh (`refresh: true`: the same rounds over a
+ * polynomial whose constant term is zero, so that the group secret does not change).
+ *
+ * Reads: nothing. Stores: the round state at `state` (a fresh location; a `frost-dkg-state` record, never
+ * exportable, see frost-dkg-records.ts): the secret polynomial, drawn here, and the members' X25519 keys
+ * (`recipients`, one per member, in the order of `members`) that round two seals the shares to. Returns the
+ * round-one package: the commitments to the coefficients and, for key generation, the proof of knowledge of a0.
+ * @module
+ */
+import type { Location } from '../engine/location.js';
+import { invalidArgument } from '../errors.js';
+import { wipe } from '../memory/guarded.js';
+import * as f from './fields.js';
+import { commitmentsOf, DKG_STATE_RULE, encodeState, Fn, keyList, memberList, proveKnowledge, randomScalar, round1ToJSON, type DkgMode, type DkgRound1Package } from './frost-dkg-records.js';
+import { identifier, MAX_PARTICIPANTS } from './frost-records.js';
+
+const TYPE = 'FrostDkgRound1';
+
+export interface FrostDkgRound1Input {
+  identifier: number;
+  threshold: number;
+  participants: number;
+  members: number[];
+  recipients: Uint8Array[];
+  mode: DkgMode;
+  state: Location;
+}
+
+interface Args { identifier: unknown; threshold: unknown; participants: unknown; members?: unknown; recipients: unknown; refresh?: unknown; state: unknown }
+
+function build(i: Args, fromJson = false): FrostDkgRound1Input {
+  const participants = f.int(i.participants, 'participants', TYPE, 2, MAX_PARTICIPANTS);
+  const threshold = f.int(i.threshold, 'threshold', TYPE, 2, participants);
+  const id = identifier(i.identifier, 'identifier', TYPE);
+  if (id > participants) throw invalidArgument('identifier', `1..${participants}`, TYPE);
+  const mode: DkgMode = i.refresh === undefined || !f.bool(i.refresh, 'refresh', TYPE) ? 'dkg' : 'refresh';
+  const all = Array.from({ length: participants }, (_, k) => k + 1);
+  const members = i.members === undefined ? all : memberList(i.members, 'members', TYPE, threshold, participants);
+  // A key generation has every participant; a refresh may leave some out (their old shares stop matching).
+  if (mode === 'dkg' && members.length !== participants) throw invalidArgument('members', `all ${participants} participants in a key generation`, TYPE);
+  if (!members.includes(id)) throw invalidArgument('members', `a list that includes this participant (${id})`, TYPE);
+  return { identifier: id, threshold, participants, members, recipients: keyList(i.recipients, 'recipients', TYPE, members.length, fromJson), mode, state: f.location(i.state, 'state', TYPE) };
+}
+
+/** Draws this participant's secret polynomial into `state` and returns its round-one package. */
+export const frostDkgRound1 = f.procedure<{ identifier: number; threshold: number; participants: number; members?: number[]; recipients: Uint8Array[]; refresh?: boolean; state: f.LocationLike }, FrostDkgRound1Input, DkgRound1Package>({
+  type: TYPE,
+  build,
+  rules: { procedure: TYPE, reads: {}, writes: { state: DKG_STATE_RULE } },
+  parse(json) {
+    f.onlyFields(json, ['identifier', 'threshold', 'participants', 'members', 'recipients', 'refresh', 'state'], TYPE);
+    return build({
+      identifier: f.required(json, 'identifier', TYPE), threshold: f.required(json, 'threshold', TYPE),
+      participants: f.required(json, 'participants', TYPE), members: json.members, recipients: f.required(json, 'recipients', TYPE),
+      refresh: json.refresh, state: f.required(json, 'state', TYPE),
+    }, true);
+  },
+  locations: (i) => ({ inputs: [], outputs: [i.state], vaults: [] }),
+  run(ctx, i) {
+    // A second round one over a live state would throw away a polynomial whose commitments may be out already.
+    if (ctx.recordExists(i.state)) throw invalidArgument('state', 'a fresh location (a round state exists there: finish or abort that run)', TYPE);
+    const coefficients = Array.from({ length: i.threshold }, (_, k) => (k === 0 && i.mode === 'refresh' ? new Uint8Array(32) : Fn.toBytes(randomScalar(ctx.provider))));
+    try {
+      const commitments = commitmentsOf(coefficients, i.mode);
+      const proofOfKnowledge = i.mode === 'dkg' ? proveKnowledge(ctx.provider, i.identifier, coefficients[0]!, commitments[0]!) : new Uint8Array(0);
+      f.store(ctx, 'state', i.state, encodeState({
+        identifier: i.identifier, threshold: i.threshold, participants: i.participants, mode: i.mode, step: 1,
+        members: i.members, recipients: i.recipients, coefficients, session: null,
+      }));
+      return { identifier: i.identifier, commitments, proofOfKnowledge };
+    } finally {
+      wipe(...coefficients);
+    }
+  },
+  outputToJSON: round1ToJSON,
+});
