@@ -4,7 +4,8 @@
  * Reads: `state` (the round state, in step 2), `key` (this participant's X25519 secret key, whose public key the
  * members' `recipients` name) and, in a refresh, `share` (the share being refreshed). Stores: the signing share at
  * `output` as a FROST share record (the record FrostCommit and FrostSign use; never exportable, never sealed out).
- * Destroys the round state and, in a refresh, the old share (unless `output` is its location, which it then
+ * The record names every participant's X25519 key (from the key generation; a refresh keeps them), the only keys the
+ * repair messages of the share are sealed to. Destroys the round state and, in a refresh, the old share (unless `output` is its location, which it then
  * replaces). Returns the key set's public package and this participant's identifier.
  *
  * Each received share is opened with `key` under the session of round two, and checked against its sender's
@@ -87,6 +88,10 @@ export const frostDkgRound3 = f.procedure<{ state: f.LocationLike; key: f.Locati
       if (old && (old.identifier !== state.identifier || old.threshold !== state.threshold || old.participants !== state.participants)) {
         throw invalidArgument('share', `participant ${state.identifier}'s share of a ${state.threshold}-of-${state.participants} key set`, TYPE);
       }
+      // A refresh keeps the keys the share's repairs are sealed to: a run over other keys could redirect them.
+      if (old?.peers && state.members.some((j, k) => !bytesEqual(old.peers![j - 1]!, state.recipients[k]!))) {
+        throw invalidArgument('state', "a refresh whose recipients are the key set's own participant keys", TYPE);
+      }
       const checked = checkRound1(ctx.provider, state, i.packages, TYPE);
       const session = sessionOf(ctx.provider, state, [ownCommitments(state), ...i.packages]);
       if (!bytesEqual(session, state.session!)) throw invalidArgument('packages', 'the round-one packages this participant checked in round two', TYPE);
@@ -116,7 +121,8 @@ export const frostDkgRound3 = f.procedure<{ state: f.LocationLike; key: f.Locati
       const signingShare = Fn.toBytes(total);
       const commitments = merged.map((p) => p.toBytes());
       const ids = Array.from({ length: state.participants }, (_, k) => k + 1);
-      const shareRecord = encodeShare({ identifier: me, threshold: state.threshold, participants: state.participants, signingShare, recipient: null, commitments });
+      const shareRecord = encodeShare({ identifier: me, threshold: state.threshold, participants: state.participants, signingShare, recipient: null, commitments,
+        peers: old ? old.peers : state.recipients });
       wipe(signingShare);
       return {
         record: shareRecord,

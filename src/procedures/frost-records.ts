@@ -11,6 +11,7 @@
  * | 7..39       | signing share (scalar, little-endian)                                  |
  * | 39..71      | the participant's X25519 public key the share may be sealed to (zeros: none) |
  * | 71..71+32t  | the dealer's VSS commitments; the first is the group public key        |
+ * | then 32n    | version 2 only (`46 52 53 02`, a share of the key generation): each participant's X25519 key, the only keys the repair messages of this share are sealed to |
  *
  * Nonce record (non-exportable; usable by FrostSign only; revoked and collected by the first FrostSign):
  * | 0..4 magic `46 52 4e 01` ("FRN") | 4 identifier | 5..37 group public key | 37..69 hiding | 69..101 binding | 101..133 tag |
@@ -32,6 +33,7 @@ import * as f from './fields.js';
 export const MAX_PARTICIPANTS = 255;
 
 const SHARE_MAGIC = [0x46, 0x52, 0x53, 0x01] as const;
+const SHARE_V2 = 0x02;
 const NONCE_MAGIC = [0x46, 0x52, 0x4e, 0x01] as const;
 const SHARE_HEADER = 71;
 const NONCE_BODY = 101;
@@ -66,6 +68,8 @@ export interface ShareRecord {
   signingShare: Uint8Array;
   recipient: Uint8Array | null;
   commitments: Uint8Array[];
+  /** The X25519 keys of participants 1..n that the key generation used (version 2), or null (a dealt share). */
+  peers?: Uint8Array[] | null;
 }
 
 /** noble's identifier: the scalar as hex. */
@@ -89,14 +93,17 @@ export function frostRng(provider: CryptoProvider): Rng {
 
 /** A share record's bytes (the caller wipes them). */
 export function encodeShare(s: ShareRecord): Uint8Array {
-  const out = new Uint8Array(SHARE_HEADER + 32 * s.commitments.length);
+  const peers = s.peers ?? [];
+  const out = new Uint8Array(SHARE_HEADER + 32 * s.commitments.length + 32 * peers.length);
   out.set(SHARE_MAGIC, 0);
+  if (s.peers) out[3] = SHARE_V2;
   out[4] = s.identifier;
   out[5] = s.threshold;
   out[6] = s.participants;
   out.set(s.signingShare, 7);
   out.set(s.recipient ?? NO_RECIPIENT, 39);
   s.commitments.forEach((c, i) => out.set(c, SHARE_HEADER + 32 * i));
+  peers.forEach((k, i) => out.set(k, SHARE_HEADER + 32 * (s.commitments.length + i)));
   return out;
 }
 
@@ -105,16 +112,20 @@ export function decodeShare(secret: Uint8Array, field: string, procedure: string
   const bad = (): never => {
     throw invalidArgument(field, 'a FROST share record (written by FrostKeygen or FrostShareImport)', procedure);
   };
-  if (secret.length < SHARE_HEADER + 64 || SHARE_MAGIC.some((b, i) => secret[i] !== b)) bad();
+  if (secret.length < SHARE_HEADER + 64 || SHARE_MAGIC.some((b, i) => i < 3 && secret[i] !== b)) bad();
+  const v2 = secret[3] === SHARE_V2;
+  if (!v2 && secret[3] !== SHARE_MAGIC[3]) bad();
   const [identifier, threshold, participants] = [secret[4]!, secret[5]!, secret[6]!];
   if (threshold < 2 || participants < threshold || identifier < 1 || identifier > participants) bad();
-  if (secret.length !== SHARE_HEADER + 32 * threshold) bad();
+  const peersAt = SHARE_HEADER + 32 * threshold;
+  if (secret.length !== peersAt + (v2 ? 32 * participants : 0)) bad();
   const recipient = secret.subarray(39, 71);
   return {
     identifier, threshold, participants,
     signingShare: secret.subarray(7, 39),
     recipient: recipient.every((b) => b === 0) ? null : Uint8Array.from(recipient),
     commitments: Array.from({ length: threshold }, (_, i) => Uint8Array.from(secret.subarray(SHARE_HEADER + 32 * i, SHARE_HEADER + 32 * (i + 1)))),
+    peers: v2 ? Array.from({ length: participants }, (_, i) => Uint8Array.from(secret.subarray(peersAt + 32 * i, peersAt + 32 * (i + 1)))) : null,
   };
 }
 

@@ -30,6 +30,9 @@ export { frostDkgRound2, type FrostDkgRound2Input, type FrostDkgRound2Output } f
 export { frostDkgRound3, type FrostDkgRound3Input, type FrostDkgRound3Output } from './frost-dkg-round3.js';
 export { frostKeygen, type FrostKeygenInput } from './frost-keygen.js';
 export type { FrostCommitment, FrostGroup } from './frost-records.js';
+export { frostRepairStep1, type FrostRepairStep1Input, type FrostRepairStep1Output } from './frost-repair-step1.js';
+export { frostRepairStep2, type FrostRepairStep2Input } from './frost-repair-step2.js';
+export { frostRepairStep3, type FrostRepairStep3Input } from './frost-repair-step3.js';
 export { frostShareExport, type FrostShareExportInput } from './frost-share-export.js';
 export { frostShareImport, type FrostShareImportInput, type FrostShareInfo } from './frost-share-import.js';
 export { frostSign, type FrostSignInput, type FrostSignOutput } from './frost-sign.js';

@@ -20,6 +20,9 @@ import { frostDkgRound1 } from './frost-dkg-round1.js';
 import { frostDkgRound2 } from './frost-dkg-round2.js';
 import { frostDkgRound3 } from './frost-dkg-round3.js';
 import { frostKeygen } from './frost-keygen.js';
+import { frostRepairStep1 } from './frost-repair-step1.js';
+import { frostRepairStep2 } from './frost-repair-step2.js';
+import { frostRepairStep3 } from './frost-repair-step3.js';
 import { frostShareExport } from './frost-share-export.js';
 import { frostShareImport } from './frost-share-import.js';
 import { frostSign } from './frost-sign.js';
@@ -45,7 +48,7 @@ export const PROCEDURES: readonly Procedure<any, any>[] = deepFreeze([
   generateKey, publicKey, getEvmAddress, ed25519Sign, secp256k1EcdsaSign, x25519DiffieHellman, hmac, hkdf,
   pbkdf2Hmac, concatKdf, aeadEncrypt, aeadDecrypt, aesKeyWrapEncrypt, aesKeyWrapDecrypt, concatSecret,
   frostKeygen, frostCommit, frostSign, frostShareExport, frostShareImport, frostDkgRound1, frostDkgRound2, frostDkgRound3,
-  frostDkgAbort,
+  frostDkgAbort, frostRepairStep1, frostRepairStep2, frostRepairStep3,
 ]);
 
 /** Procedure by JSON type name. */
