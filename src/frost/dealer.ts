@@ -53,12 +53,13 @@ export const DEFAULT_KEY: JsonLocation = Object.freeze({ vault: 'frost-keys', re
 /** The vault receivers store shares in (record: the group public key in hex), unless `ShareReceiver.share` says otherwise. */
 export const DEFAULT_SHARE_VAULT = 'frost-shares';
 
-function receiverError(name: string, step: string, e: unknown): StrongholdError<'RemoteError'> {
+export function receiverError(name: string, step: string, e: unknown): StrongholdError<'RemoteError'> {
   const why = isStrongholdError(e) ? e.code : 'failed';
   return new StrongholdError('RemoteError', `receiver ${name} failed at ${step} (${why})`, { peer: name, reason: `${step}: ${why}` }, { cause: e });
 }
 
-async function sealingKey(r: ShareReceiver): Promise<Uint8Array> {
+/** The X25519 public key of `r`'s sealing key, created in its vault if missing. */
+export async function sealingKey(r: ShareReceiver): Promise<Uint8Array> {
   const key = r.key ?? DEFAULT_KEY;
   const pub = { type: 'PublicKey', keyType: 'x25519', privateKey: key };
   let out: unknown;

@@ -7,14 +7,17 @@
  * exportable, see frost-dkg-records.ts): the secret polynomial, drawn here, and the members' X25519 keys
  * (`recipients`, one per member, in the order of `members`) that round two seals the shares to. Returns the
  * round-one package: the commitments to the coefficients and, for key generation, the proof of knowledge of a0.
+ *
+ * Run again with the same inputs over the state it made (a coordinator that crashed and resumes), it reads the state
+ * and returns the same commitments (with a fresh proof of the same a0), storing nothing; other inputs are refused.
  * @module
  */
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { commitmentsOf, DKG_STATE_RULE, encodeState, Fn, keyList, memberList, proveKnowledge, randomScalar, round1ToJSON, type DkgMode, type DkgRound1Package } from './frost-dkg-records.js';
-import { identifier, MAX_PARTICIPANTS } from './frost-records.js';
+import { bytesEqual, identifier, MAX_PARTICIPANTS } from './frost-records.js';
+import { commitmentsOf, decodeState, DKG_STATE_RULE, encodeState, Fn, keyList, memberList, proveKnowledge, randomScalar, round1ToJSON, type DkgMode, type DkgRound1Package, type DkgState } from './frost-dkg-records.js';
 
 const TYPE = 'FrostDkgRound1';
 
@@ -48,7 +51,7 @@ function build(i: Args, fromJson = false): FrostDkgRound1Input {
 export const frostDkgRound1 = f.procedure<{ identifier: number; threshold: number; participants: number; members?: number[]; recipients: Uint8Array[]; refresh?: boolean; state: f.LocationLike }, FrostDkgRound1Input, DkgRound1Package>({
   type: TYPE,
   build,
-  rules: { procedure: TYPE, reads: {}, writes: { state: DKG_STATE_RULE } },
+  rules: { procedure: TYPE, reads: { state: ['frost-dkg-state'] }, writes: { state: DKG_STATE_RULE } },
   parse(json) {
     f.onlyFields(json, ['identifier', 'threshold', 'participants', 'members', 'recipients', 'refresh', 'state'], TYPE);
     return build({
@@ -57,10 +60,10 @@ export const frostDkgRound1 = f.procedure<{ identifier: number; threshold: numbe
       refresh: json.refresh, state: f.required(json, 'state', TYPE),
     }, true);
   },
-  locations: (i) => ({ inputs: [], outputs: [i.state], vaults: [] }),
+  locations: (i) => ({ inputs: [i.state], outputs: [i.state], vaults: [] }),
   run(ctx, i) {
-    // A second round one over a live state would throw away a polynomial whose commitments may be out already.
-    if (ctx.recordExists(i.state)) throw invalidArgument('state', 'a fresh location (a round state exists there: finish or abort that run)', TYPE);
+    // A second round one over a live state never draws again: its commitments may be out already.
+    if (ctx.recordExists(i.state)) return ctx.use('state', i.state, (secret) => again(ctx.provider, decodeState(secret, 'state', TYPE), i));
     const coefficients = Array.from({ length: i.threshold }, (_, k) => (k === 0 && i.mode === 'refresh' ? new Uint8Array(32) : Fn.toBytes(randomScalar(ctx.provider))));
     try {
       const commitments = commitmentsOf(coefficients, i.mode);
@@ -76,3 +79,12 @@ export const frostDkgRound1 = f.procedure<{ identifier: number; threshold: numbe
   },
   outputToJSON: round1ToJSON,
 });
+
+/** The package of the run a state holds, if the inputs are that run's. */
+function again(provider: Parameters<typeof proveKnowledge>[0], s: DkgState, i: FrostDkgRound1Input): DkgRound1Package {
+  const same = s.identifier === i.identifier && s.threshold === i.threshold && s.participants === i.participants && s.mode === i.mode
+    && s.members.length === i.members.length && s.members.every((m, k) => m === i.members[k] && bytesEqual(s.recipients[k]!, i.recipients[k]!));
+  if (!same) throw invalidArgument('state', 'a fresh location, or the round state of this same run (one exists there for other inputs: finish or abort that run)', TYPE);
+  const commitments = commitmentsOf(s.coefficients, s.mode);
+  return { identifier: s.identifier, commitments, proofOfKnowledge: s.mode === 'dkg' ? proveKnowledge(provider, s.identifier, s.coefficients[0]!, commitments[0]!) : new Uint8Array(0) };
+}

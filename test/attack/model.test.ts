@@ -92,6 +92,7 @@ function stepFor(procedure: string, access: string): Record<string, unknown> {
       : { type: procedure, share: { vault: 'k', record: 'kek' }, nonces: L, message: '00', commitments: COMMITMENTS };
     case 'FrostShareExport': return { type: procedure, share: L };
     case 'FrostShareImport': return { type: procedure, sealed: '00'.repeat(400), key: L, output: OUT };
+    case 'FrostDkgRound1': return { type: procedure, identifier: 1, threshold: 2, participants: 3, recipients: [BASE, BASE, BASE], state: L };
     case 'FrostDkgRound2': return { type: procedure, state: L, packages: PACKAGES };
     case 'FrostDkgRound3': return {
       type: procedure, state: access === 'state' ? L : DKG_STATE, key: access === 'key' ? L : DKG_KEY, share: access === 'share' ? L : DKG_SHARE,

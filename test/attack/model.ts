@@ -53,10 +53,10 @@ export const RETURNS: Readonly<Record<string, 'nothing' | 'one-way' | 'exposes'>
 export const FRESH = new Set(['Slip10Generate', 'GenerateKey', 'FrostKeygen', 'FrostCommit', 'FrostDkgRound1']);
 /**
  * Procedures whose output, from a secret input, is sealed only to honest participants named in it (`dealt`): an
- * imported share, a round state after round two (its keys are those of its round one), a share of a key generation
+ * imported share, a round state that round one reads again (it leaves it as it is), a round state after round two (its keys are those of its round one), a share of a key generation
  * or refresh (it names the run's keys) and a repaired share (it names the keys its helpers' shares name).
  */
-const DEALS = new Set(['FrostShareImport', 'FrostDkgRound2', 'FrostDkgRound3', 'FrostRepairStep3']);
+const DEALS = new Set(['FrostShareImport', 'FrostDkgRound1', 'FrostDkgRound2', 'FrostDkgRound3', 'FrostRepairStep3']);
 /** Records whose planted content only honest participants can read: a dealt share, a round state sealed to its run's keys. */
 const DEALT_KINDS: readonly RecordKind[] = ['frost-share', 'frost-dkg-state'];
 const CALLER_KNOWS = new Set(['BIP39Generate']);
