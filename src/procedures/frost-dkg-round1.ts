@@ -27,7 +27,7 @@ export interface FrostDkgRound1Input {
   participants: number;
   members: number[];
   recipients: Uint8Array[];
-  mode: DkgMode;
+  refresh: boolean;
   state: Location;
 }
 
@@ -38,13 +38,13 @@ function build(i: Args, fromJson = false): FrostDkgRound1Input {
   const threshold = f.int(i.threshold, 'threshold', TYPE, 2, participants);
   const id = identifier(i.identifier, 'identifier', TYPE);
   if (id > participants) throw invalidArgument('identifier', `1..${participants}`, TYPE);
-  const mode: DkgMode = i.refresh === undefined || !f.bool(i.refresh, 'refresh', TYPE) ? 'dkg' : 'refresh';
+  const refresh = i.refresh !== undefined && f.bool(i.refresh, 'refresh', TYPE);
   const all = Array.from({ length: participants }, (_, k) => k + 1);
   const members = i.members === undefined ? all : memberList(i.members, 'members', TYPE, threshold, participants);
   // A key generation has every participant; a refresh may leave some out (their old shares stop matching).
-  if (mode === 'dkg' && members.length !== participants) throw invalidArgument('members', `all ${participants} participants in a key generation`, TYPE);
+  if (!refresh && members.length !== participants) throw invalidArgument('members', `all ${participants} participants in a key generation`, TYPE);
   if (!members.includes(id)) throw invalidArgument('members', `a list that includes this participant (${id})`, TYPE);
-  return { identifier: id, threshold, participants, members, recipients: keyList(i.recipients, 'recipients', TYPE, members.length, fromJson), mode, state: f.location(i.state, 'state', TYPE) };
+  return { identifier: id, threshold, participants, members, recipients: keyList(i.recipients, 'recipients', TYPE, members.length, fromJson), refresh, state: f.location(i.state, 'state', TYPE) };
 }
 
 /** Draws this participant's secret polynomial into `state` and returns its round-one package. */
@@ -62,14 +62,15 @@ export const frostDkgRound1 = f.procedure<{ identifier: number; threshold: numbe
   },
   locations: (i) => ({ inputs: [i.state], outputs: [i.state], vaults: [] }),
   run(ctx, i) {
+    const mode: DkgMode = i.refresh ? 'refresh' : 'dkg';
     // A second round one over a live state never draws again: its commitments may be out already.
-    if (ctx.recordExists(i.state)) return ctx.use('state', i.state, (secret) => again(ctx.provider, decodeState(secret, 'state', TYPE), i));
-    const coefficients = Array.from({ length: i.threshold }, (_, k) => (k === 0 && i.mode === 'refresh' ? new Uint8Array(32) : Fn.toBytes(randomScalar(ctx.provider))));
+    if (ctx.recordExists(i.state)) return ctx.use('state', i.state, (secret) => again(ctx.provider, decodeState(secret, 'state', TYPE), i, mode));
+    const coefficients = Array.from({ length: i.threshold }, (_, k) => (k === 0 && mode === 'refresh' ? new Uint8Array(32) : Fn.toBytes(randomScalar(ctx.provider))));
     try {
-      const commitments = commitmentsOf(coefficients, i.mode);
-      const proofOfKnowledge = i.mode === 'dkg' ? proveKnowledge(ctx.provider, i.identifier, coefficients[0]!, commitments[0]!) : new Uint8Array(0);
+      const commitments = commitmentsOf(coefficients, mode);
+      const proofOfKnowledge = mode === 'dkg' ? proveKnowledge(ctx.provider, i.identifier, coefficients[0]!, commitments[0]!) : new Uint8Array(0);
       f.store(ctx, 'state', i.state, encodeState({
-        identifier: i.identifier, threshold: i.threshold, participants: i.participants, mode: i.mode, step: 1,
+        identifier: i.identifier, threshold: i.threshold, participants: i.participants, mode, step: 1,
         members: i.members, recipients: i.recipients, coefficients, session: null,
       }));
       return { identifier: i.identifier, commitments, proofOfKnowledge };
@@ -81,8 +82,8 @@ export const frostDkgRound1 = f.procedure<{ identifier: number; threshold: numbe
 });
 
 /** The package of the run a state holds, if the inputs are that run's. */
-function again(provider: Parameters<typeof proveKnowledge>[0], s: DkgState, i: FrostDkgRound1Input): DkgRound1Package {
-  const same = s.identifier === i.identifier && s.threshold === i.threshold && s.participants === i.participants && s.mode === i.mode
+function again(provider: Parameters<typeof proveKnowledge>[0], s: DkgState, i: FrostDkgRound1Input, mode: DkgMode): DkgRound1Package {
+  const same = s.identifier === i.identifier && s.threshold === i.threshold && s.participants === i.participants && s.mode === mode
     && s.members.length === i.members.length && s.members.every((m, k) => m === i.members[k] && bytesEqual(s.recipients[k]!, i.recipients[k]!));
   if (!same) throw invalidArgument('state', 'a fresh location, or the round state of this same run (one exists there for other inputs: finish or abort that run)', TYPE);
   const commitments = commitmentsOf(s.coefficients, s.mode);

@@ -19,7 +19,7 @@ import type { DkgRound1Package } from '../../src/procedures/frost-dkg-records.js
 import type { ProcedureCall } from '../../src/procedures/types.js';
 import { at } from '../procedures/helpers.js';
 
-export const KEY = at('x25519', 'keys');
+export const KEY = at('x25519', 'frost-keys');
 export const STATE = at('dkg', 'frost-dkg');
 export const SHARE = at('share', 'frost-shares');
 
