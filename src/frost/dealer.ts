@@ -53,7 +53,7 @@ export const DEFAULT_KEY: JsonLocation = Object.freeze({ vault: 'frost-keys', re
 /** The vault receivers store shares in (record: the group public key in hex), unless `ShareReceiver.share` says otherwise. */
 export const DEFAULT_SHARE_VAULT = 'frost-shares';
 
-export function receiverError(name: string, step: string, e: unknown): StrongholdError<'RemoteError'> {
+function receiverError(name: string, step: string, e: unknown): StrongholdError<'RemoteError'> {
   const why = isStrongholdError(e) ? e.code : 'failed';
   return new StrongholdError('RemoteError', `receiver ${name} failed at ${step} (${why})`, { peer: name, reason: `${step}: ${why}` }, { cause: e });
 }

@@ -22,7 +22,7 @@ import { parseHex } from '../assert.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import { round1Packages, round1ToJSON, type DkgRound1Package } from '../procedures/frost-dkg-records.js';
 import { bytesEqual, hex, MAX_PARTICIPANTS, type FrostGroup } from '../procedures/frost-records.js';
-import { DEFAULT_KEY, DEFAULT_SHARE_VAULT, receiverError, sealingKey, type DealResult, type DealtShare } from './dealer.js';
+import { DEFAULT_KEY, DEFAULT_SHARE_VAULT, sealingKey, type DealResult, type DealtShare } from './dealer.js';
 import { assertDistinct, type JsonLocation, type ProcedureExecutor } from './participant.js';
 import { parseGroup } from './public.js';
 
@@ -62,19 +62,26 @@ interface Seated {
 const stateOf = (o: DkgOptions, run: string): JsonLocation => ({ vault: o.stateVault ?? DEFAULT_DKG_VAULT, record: run });
 const object = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {});
 
-/** Runs `step` on every member; a failure aborts the run everywhere and names the member (or the culprit it names). */
-async function onEach<T>(seats: readonly Seated[], step: string, abort: () => Promise<void>, fn: (s: Seated) => Promise<T>): Promise<T[]> {
+/**
+ * Runs `step` on every member; a failure names the member (or the culprit it names) after `abort` (null: a repair,
+ * which keeps no state) has destroyed the run everywhere.
+ */
+async function onEach<T>(seats: readonly Seated[], step: string, abort: (() => Promise<void>) | null, fn: (s: Seated) => Promise<T>): Promise<T[]> {
   const results = await Promise.allSettled(seats.map(fn));
   const i = results.findIndex((r) => r.status === 'rejected');
   if (i < 0) return results.map((r) => (r as PromiseFulfilledResult<T>).value);
-  await abort();
+  await abort?.();
+  const then = abort ? '; the run is aborted' : '';
   const e = (results[i] as PromiseRejectedResult).reason;
   if (isStrongholdError(e, 'FrostMisbehaviour')) {
     const culprit = seats.find((s) => s.id === e.details.participant);
     const who = culprit ? `${culprit.m.name} (participant ${culprit.id})` : `participant ${e.details.participant}`;
-    throw new StrongholdError('FrostMisbehaviour', `${who} failed the ${e.details.check} check of ${seats[i]!.m.name} in ${step}; the run is aborted`, e.details, { cause: e });
+    throw new StrongholdError('FrostMisbehaviour', `${who} failed the ${e.details.check} check of ${seats[i]!.m.name} in ${step}${then}`, e.details, { cause: e });
   }
-  throw isStrongholdError(e, 'RemoteError') && e.details.reason.startsWith(step) ? e : receiverError(seats[i]!.m.name, step, e);
+  if (isStrongholdError(e, 'RemoteError') && e.details.reason.startsWith(step)) throw e;
+  const why = isStrongholdError(e) ? e.code : 'failed';
+  const name = seats[i]!.m.name;
+  throw new StrongholdError('RemoteError', `participant ${name} failed in ${step} (${why})${then}`, { peer: name, reason: `${step}: ${why}` }, { cause: e });
 }
 
 function malformed(name: string, step: string): StrongholdError<'RemoteError'> {
@@ -211,10 +218,9 @@ export async function repairShare(group: FrostGroup, helpers: readonly RepairHel
   const ids = helpers.map((h) => h.identifier);
   if (new Set([...ids, target.identifier]).size !== ids.length + 1) throw invalidArgument('helpers', 'distinct identifiers, none of them the target\'s');
   const seats: Seated[] = helpers.map((m) => ({ m, id: m.identifier, pk: new Uint8Array(0) }));
-  const none = async (): Promise<void> => {};
   const shareOf = (m: KeyMember): JsonLocation => m.share ?? { vault: DEFAULT_SHARE_VAULT, record: hex(group.groupPublicKey) };
   const run = { helpers: ids, for: target.identifier };
-  const step1 = await onEach(seats, 'repair step one', none, async (s) => {
+  const step1 = await onEach(seats, 'repair step one', null, async (s) => {
     const out = object(await s.m.exec.execute({ type: 'FrostRepairStep1', share: shareOf(s.m), ...run }));
     let g: FrostGroup;
     try {
@@ -229,7 +235,7 @@ export async function repairShare(group: FrostGroup, helpers: readonly RepairHel
   });
   const pieces = step1.flat();
   const common = { threshold: group.threshold, participants: group.participants, groupPublicKey: hex(group.groupPublicKey), ...run };
-  const sums = await onEach(seats, 'repair step two', none, async (s) => {
+  const sums = await onEach(seats, 'repair step two', null, async (s) => {
     const out = object(await s.m.exec.execute({
       type: 'FrostRepairStep2', key: s.m.key ?? DEFAULT_KEY, identifier: s.id, ...common,
       deltas: pieces.filter((d) => d.to === s.id).map(({ from, sealed }) => ({ from, sealed })),
@@ -237,7 +243,7 @@ export async function repairShare(group: FrostGroup, helpers: readonly RepairHel
     if (out.from !== s.id || out.to !== target.identifier || typeof out.sealed !== 'string') throw malformed(s.m.name, 'repair step two');
     return { from: s.id, sealed: out.sealed };
   });
-  const [info] = await onEach([{ m: target, id: target.identifier, pk: new Uint8Array(0) }], 'repair step three', none, async (s) => object(await s.m.exec.execute({
+  const [info] = await onEach([{ m: target, id: target.identifier, pk: new Uint8Array(0) }], 'repair step three', null, async (s) => object(await s.m.exec.execute({
     type: 'FrostRepairStep3', key: s.m.key ?? DEFAULT_KEY, participants: group.participants, commitments: group.commitments.map(hex), ...run, sigmas: sums, output: shareOf(s.m),
   })));
   const expected = hex(group.verifyingShares[target.identifier - 1]!);

@@ -8,7 +8,10 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
 import { x25519 } from '@noble/curves/ed25519.js';
+import { Stronghold } from '../../src/client/stronghold.js';
 import { nativeProvider } from '../../src/crypto/native.js';
+import { generateKey } from '../../src/frost/dkg.js';
+import { localExecutor } from '../../src/frost/participant.js';
 import { frostDkgAbort } from '../../src/procedures/frost-dkg-abort.js';
 import { frostDkgRound1 } from '../../src/procedures/frost-dkg-round1.js';
 import { frostDkgRound2 } from '../../src/procedures/frost-dkg-round2.js';
@@ -170,5 +173,35 @@ describe('DKG refusals: a typed error naming the participant, the vault unchange
       assert.equal(p.db.recordExists(STATE), false);
       assert.equal(p.db.recordExists(SHARE), true);
     }
+  });
+});
+
+describe('the coordinator (generateKey) over local executors', () => {
+  test('a member whose proof of knowledge is wrong is named by its name; the run is aborted on every member', async () => {
+    const shs = [1, 2, 3].map(() => {
+      const sh = Stronghold.create();
+      sh.createClient('w');
+      return sh;
+    });
+    const members = shs.map((sh, k) => {
+      const exec = localExecutor(sh.getClient('w'));
+      // Member 2 corrupts its own proof of knowledge on the way out.
+      return { name: `member-${k + 1}`, exec: k !== 1 ? exec : { async execute(json: Record<string, unknown>) {
+        const out = await exec.execute(json) as Record<string, unknown>;
+        if (json.type === 'FrostDkgRound1') out.proofOfKnowledge = (out.proofOfKnowledge as string).replace(/^(.{70})(.)/, (_, a: string, b: string) => a + (b === '0' ? '1' : '0'));
+        return out;
+      } } };
+    });
+    const e = await refused(generateKey(2, members, { run: 'r1' }));
+    assert.equal(e.code, 'FrostMisbehaviour', e.message);
+    assert.equal(e.details.participant, 2);
+    assert.match(e.message, /member-2 \(participant 2\)/);
+    for (const sh of shs) {
+      const c = sh.getClient('w');
+      assert.ok(!c.vaultExists('frost-dkg') || c.listRecords('frost-dkg').length === 0, 'no round state is left');
+      assert.ok(!c.vaultExists('frost-shares') || c.listRecords('frost-shares').length === 0, 'no share is stored');
+    }
+    const ok = await generateKey(2, shs.map((sh, k) => ({ name: `member-${k + 1}`, exec: localExecutor(sh.getClient('w')) })));
+    assert.equal(ok.shares.length, 3);
   });
 });
