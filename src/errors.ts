@@ -35,6 +35,8 @@ export interface ErrorDetails {
   ProcedureFailed: { procedure: string; step?: number; reason: string };
   PolicyViolation: { procedure: string; vault: string; record: string; policy: string };
   UnknownProcedure: { procedure: string };
+  /** A FROST key-generation, refresh or repair message that fails a check; `participant` is its sender's identifier. */
+  FrostMisbehaviour: { procedure: string; participant: number; check: string };
   // zone and p2p
   ZoneCrashed: { signal?: string; exitCode?: number };
   Timeout: { operation: string; ms: number };
@@ -51,7 +53,7 @@ const CODES = new Set<string>([
   'ClientNotFound', 'ClientAlreadyLoaded', 'VaultNotFound', 'RecordNotFound', 'RecordRevoked', 'InvalidLocation',
   'InvalidArgument', 'CorruptRecord', 'NotASnapshot', 'UnsupportedVersion', 'CorruptHeader', 'WorkFactorTooHigh',
   'WrongPassword', 'CorruptPayload', 'Truncated', 'DecompressionLimit', 'SnapshotNotFound', 'SnapshotLocked', 'Locked',
-  'Io', 'ProcedureFailed', 'PolicyViolation', 'UnknownProcedure', 'ZoneCrashed', 'Timeout', 'PermissionDenied',
+  'Io', 'ProcedureFailed', 'PolicyViolation', 'UnknownProcedure', 'FrostMisbehaviour', 'ZoneCrashed', 'Timeout', 'PermissionDenied',
   'RemoteError', 'ProtocolError', 'LimitExceeded',
 ] satisfies ErrorCode[]);
 

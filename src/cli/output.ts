@@ -45,6 +45,8 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   WorkFactorTooHigh: EXIT.corrupted,
   PolicyViolation: EXIT.refused,
   PermissionDenied: EXIT.refused,
+  // A participant's message failed a check of the key generation, refresh or repair, which was aborted.
+  FrostMisbehaviour: EXIT.refused,
   ClientAlreadyLoaded: EXIT.refused,
   SnapshotLocked: EXIT.locked,
 };

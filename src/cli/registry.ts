@@ -10,6 +10,7 @@ import { completion } from './commands/completion.js';
 import { demo } from './commands/demo.js';
 import { derive } from './commands/derive.js';
 import { frostKeygen, frostSign } from './commands/frost.js';
+import { frostAbort, frostDkg, frostRefresh, frostRepair } from './commands/frost-dkg.js';
 import { id } from './commands/id.js';
 import { info } from './commands/info.js';
 import { init } from './commands/init.js';
@@ -57,6 +58,10 @@ export const COMMANDS: readonly Command[] = [
   relay,
   frostKeygen,
   frostSign,
+  frostDkg,
+  frostRefresh,
+  frostRepair,
+  frostAbort,
   completion,
   demo,
 ];

@@ -29,7 +29,7 @@ import { HINT_LENGTH } from './record.js';
 /** Record kinds; the index is the persisted byte, so this list may only grow at the end. */
 export const RECORD_KINDS = [
   'unknown', 'seed', 'slip10-ed25519', 'slip10-secp256k1', 'ed25519', 'secp256k1', 'x25519', 'symmetric', 'derived',
-  'frost-share', 'frost-nonce', 'p2p-identity',
+  'frost-share', 'frost-nonce', 'p2p-identity', 'frost-dkg-state',
 ] as const;
 
 /** `invalid`: a hint this version cannot read; no rule accepts it. */
@@ -44,7 +44,7 @@ export const POLICY_BITS = [
   'BIP39Recover', 'GenerateKey', 'PublicKey', 'GetEvmAddress', 'Ed25519Sign', 'Secp256k1EcdsaSign',
   'X25519DiffieHellman', 'Hmac', 'Hkdf', 'Pbkdf2Hmac', 'ConcatKdf', 'AeadEncrypt', 'AeadDecrypt',
   'AesKeyWrapEncrypt', 'AesKeyWrapDecrypt', 'ConcatSecret', 'FrostKeygen', 'FrostCommit', 'FrostSign',
-  'FrostShareExport', 'FrostShareImport',
+  'FrostShareExport', 'FrostShareImport', 'FrostDkgRound3', 'FrostRepairStep1',
 ] as const;
 
 export type ProcedureName = (typeof POLICY_BITS)[number];

@@ -58,7 +58,8 @@ function receiverError(name: string, step: string, e: unknown): StrongholdError<
   return new StrongholdError('RemoteError', `receiver ${name} failed at ${step} (${why})`, { peer: name, reason: `${step}: ${why}` }, { cause: e });
 }
 
-async function sealingKey(r: ShareReceiver): Promise<Uint8Array> {
+/** The X25519 public key of `r`'s sealing key, created in its vault if missing. */
+export async function sealingKey(r: ShareReceiver): Promise<Uint8Array> {
   const key = r.key ?? DEFAULT_KEY;
   const pub = { type: 'PublicKey', keyType: 'x25519', privateKey: key };
   let out: unknown;

@@ -2,7 +2,7 @@
  * FrostKeygen: a trusted-dealer FROST(Ed25519, SHA-512) key set (RFC 9591 Appendix C), dealt inside this vault.
  *
  * Reads: nothing. Stores: share i (a share record, frost-records.ts) at `outputs[i-1]`, non-exportable and usable
- * only by FrostCommit, FrostSign and FrostShareExport; with `recipients`, share i may be sealed to
+ * only by FrostCommit, FrostSign, FrostShareExport, and the refresh and repair procedures; with `recipients`, share i may be sealed to
  * `recipients[i-1]` (an X25519 public key) by FrostShareExport, and to no one else. Returns the public package:
  * threshold, participants, group public key, the VSS commitments and the verifying shares.
  *
@@ -21,8 +21,8 @@ import type { WriteRule } from '../engine/policy.js';
 
 const TYPE = 'FrostKeygen';
 
-/** What every share record is: never exportable; only the FROST procedures may open it. */
-export const SHARE_RULE: WriteRule = { kind: 'frost-share', exportable: false, allowed: ['FrostCommit', 'FrostSign', 'FrostShareExport'] };
+/** What every share record is: never exportable; only the FROST procedures (signing, export, refresh, repair) may open it. */
+export const SHARE_RULE: WriteRule = { kind: 'frost-share', exportable: false, allowed: ['FrostCommit', 'FrostSign', 'FrostShareExport', 'FrostDkgRound3', 'FrostRepairStep1'] };
 
 export interface FrostKeygenInput {
   threshold: number;

@@ -11,6 +11,7 @@
  * | 7..39       | signing share (scalar, little-endian)                                  |
  * | 39..71      | the participant's X25519 public key the share may be sealed to (zeros: none) |
  * | 71..71+32t  | the dealer's VSS commitments; the first is the group public key        |
+ * | then 32n    | version 2 only (`46 52 53 02`, a share of the key generation): each participant's X25519 key, the only keys the repair messages of this share are sealed to |
  *
  * Nonce record (non-exportable; usable by FrostSign only; revoked and collected by the first FrostSign):
  * | 0..4 magic `46 52 4e 01` ("FRN") | 4 identifier | 5..37 group public key | 37..69 hiding | 69..101 binding | 101..133 tag |
@@ -32,6 +33,7 @@ import * as f from './fields.js';
 export const MAX_PARTICIPANTS = 255;
 
 const SHARE_MAGIC = [0x46, 0x52, 0x53, 0x01] as const;
+const SHARE_V2 = 0x02;
 const NONCE_MAGIC = [0x46, 0x52, 0x4e, 0x01] as const;
 const SHARE_HEADER = 71;
 const NONCE_BODY = 101;
@@ -66,12 +68,14 @@ export interface ShareRecord {
   signingShare: Uint8Array;
   recipient: Uint8Array | null;
   commitments: Uint8Array[];
+  /** The X25519 keys of participants 1..n that the key generation used (version 2), or null (a dealt share). */
+  peers?: Uint8Array[] | null;
 }
 
 /** noble's identifier: the scalar as hex. */
 export const idOf = (n: number): string => ed25519_FROST.Identifier.fromNumber(n);
 
-type Rng = (n?: number) => Uint8Array<ArrayBuffer>;
+export type Rng = (n?: number) => Uint8Array<ArrayBuffer>;
 let testRandomness: ((n: number) => Uint8Array) | null = null;
 
 /**
@@ -89,14 +93,17 @@ export function frostRng(provider: CryptoProvider): Rng {
 
 /** A share record's bytes (the caller wipes them). */
 export function encodeShare(s: ShareRecord): Uint8Array {
-  const out = new Uint8Array(SHARE_HEADER + 32 * s.commitments.length);
+  const peers = s.peers ?? [];
+  const out = new Uint8Array(SHARE_HEADER + 32 * s.commitments.length + 32 * peers.length);
   out.set(SHARE_MAGIC, 0);
+  if (s.peers) out[3] = SHARE_V2;
   out[4] = s.identifier;
   out[5] = s.threshold;
   out[6] = s.participants;
   out.set(s.signingShare, 7);
   out.set(s.recipient ?? NO_RECIPIENT, 39);
   s.commitments.forEach((c, i) => out.set(c, SHARE_HEADER + 32 * i));
+  peers.forEach((k, i) => out.set(k, SHARE_HEADER + 32 * (s.commitments.length + i)));
   return out;
 }
 
@@ -105,16 +112,20 @@ export function decodeShare(secret: Uint8Array, field: string, procedure: string
   const bad = (): never => {
     throw invalidArgument(field, 'a FROST share record (written by FrostKeygen or FrostShareImport)', procedure);
   };
-  if (secret.length < SHARE_HEADER + 64 || SHARE_MAGIC.some((b, i) => secret[i] !== b)) bad();
+  if (secret.length < SHARE_HEADER + 64 || SHARE_MAGIC.some((b, i) => i < 3 && secret[i] !== b)) bad();
+  const v2 = secret[3] === SHARE_V2;
+  if (!v2 && secret[3] !== SHARE_MAGIC[3]) bad();
   const [identifier, threshold, participants] = [secret[4]!, secret[5]!, secret[6]!];
   if (threshold < 2 || participants < threshold || identifier < 1 || identifier > participants) bad();
-  if (secret.length !== SHARE_HEADER + 32 * threshold) bad();
+  const peersAt = SHARE_HEADER + 32 * threshold;
+  if (secret.length !== peersAt + (v2 ? 32 * participants : 0)) bad();
   const recipient = secret.subarray(39, 71);
   return {
     identifier, threshold, participants,
     signingShare: secret.subarray(7, 39),
     recipient: recipient.every((b) => b === 0) ? null : Uint8Array.from(recipient),
     commitments: Array.from({ length: threshold }, (_, i) => Uint8Array.from(secret.subarray(SHARE_HEADER + 32 * i, SHARE_HEADER + 32 * (i + 1)))),
+    peers: v2 ? Array.from({ length: participants }, (_, i) => Uint8Array.from(secret.subarray(peersAt + 32 * i, peersAt + 32 * (i + 1)))) : null,
   };
 }
 
@@ -233,36 +244,41 @@ function pathJSON(path: Uint8Array): string {
 export const locationJSON = (loc: Location): { vault: string; record: string } | { vault: string; counter: number } =>
   loc.recordPath ? { vault: pathJSON(loc.vaultPath), record: pathJSON(loc.recordPath) } : { vault: pathJSON(loc.vaultPath), counter: loc.counter! };
 
-// Sealing a share to its participant: ephemeral X25519, HKDF-SHA256, XChaCha20-Poly1305 (docs/threshold.md).
+// Sealing to a participant: ephemeral X25519, HKDF-SHA256, XChaCha20-Poly1305 (docs/threshold.md). A share export
+// uses SEAL_INFO and no context; the DKG and repair messages use their own labels and bind their session as context.
 const SEAL_INFO = new TextEncoder().encode('stronghold-ts FROST share v1');
 const SEAL_OVERHEAD = 32 + 24 + 16;
+const NO_CONTEXT = new Uint8Array(0);
 
-function sealKey(provider: CryptoProvider, shared: Uint8Array, epk: Uint8Array, rpk: Uint8Array): Uint8Array {
+function sealKey(provider: CryptoProvider, shared: Uint8Array, epk: Uint8Array, rpk: Uint8Array, info: Uint8Array): Uint8Array {
   const salt = new Uint8Array(64);
   salt.set(epk, 0);
   salt.set(rpk, 32);
-  return provider.hkdf('sha256', shared, salt, SEAL_INFO, 32);
+  return provider.hkdf('sha256', shared, salt, info, 32);
 }
 
-const sealAad = (rpk: Uint8Array): Uint8Array => {
-  const aad = new Uint8Array(SEAL_INFO.length + 32);
-  aad.set(SEAL_INFO, 0);
-  aad.set(rpk, SEAL_INFO.length);
+const sealAad = (rpk: Uint8Array, info: Uint8Array, context: Uint8Array): Uint8Array => {
+  const aad = new Uint8Array(info.length + 32 + context.length);
+  aad.set(info, 0);
+  aad.set(rpk, info.length);
+  aad.set(context, info.length + 32);
   return aad;
 };
 
-/** `epk || nonce || ciphertext || tag`: the share record encrypted to the X25519 public key `rpk`. */
-export function sealTo(provider: CryptoProvider, rpk: Uint8Array, record: Uint8Array, procedure: string): Uint8Array {
-  const rng = frostRng(provider);
+/**
+ * `epk || nonce || ciphertext || tag`: `plaintext` encrypted to the X25519 public key `rpk`, under the label `info`
+ * and bound to `context` (both must be given again to open it). `rng` supplies the ephemeral key and the nonce.
+ */
+export function sealBytes(provider: CryptoProvider, rng: Rng, rpk: Uint8Array, plaintext: Uint8Array, procedure: string, info: Uint8Array, context: Uint8Array): Uint8Array {
   const esk = rng(32);
   try {
     const epk = provider.x25519PublicKey(esk);
     const shared = provider.x25519(esk, rpk);
     if (!shared) throw invalidArgument('recipient', 'an X25519 public key that is not of low order', procedure);
-    const key = sealKey(provider, shared, epk, rpk);
+    const key = sealKey(provider, shared, epk, rpk, info);
     wipe(shared);
     const nonce = rng(24);
-    const { ciphertext, tag } = provider.aeadEncrypt('xchacha20poly1305', key, nonce, record, sealAad(rpk));
+    const { ciphertext, tag } = provider.aeadEncrypt('xchacha20poly1305', key, nonce, plaintext, sealAad(rpk, info, context));
     wipe(key);
     const out = new Uint8Array(SEAL_OVERHEAD + ciphertext.length);
     out.set(epk, 0);
@@ -275,20 +291,34 @@ export function sealTo(provider: CryptoProvider, rpk: Uint8Array, record: Uint8A
   }
 }
 
-/** Opens a sealed share with the receiver's X25519 secret key; null when it does not authenticate. The caller wipes the result. */
-export function openSealed(provider: CryptoProvider, sk: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+/** Opens what `sealBytes` made, with the receiver's X25519 secret key; null when it does not authenticate. The caller wipes the result. */
+export function openBytes(provider: CryptoProvider, sk: Uint8Array, sealed: Uint8Array, info: Uint8Array, context: Uint8Array): Uint8Array | null {
+  if (sealed.length < SEAL_OVERHEAD) return null;
   const rpk = provider.x25519PublicKey(sk);
   const epk = sealed.subarray(0, 32);
   const shared = provider.x25519(sk, epk);
   if (!shared) return null;
-  const key = sealKey(provider, shared, epk, rpk);
+  const key = sealKey(provider, shared, epk, rpk, info);
   wipe(shared);
   const ct = sealed.subarray(56, sealed.length - 16);
   try {
-    return provider.aeadDecrypt('xchacha20poly1305', key, sealed.subarray(32, 56), ct, sealed.subarray(sealed.length - 16), sealAad(rpk));
+    return provider.aeadDecrypt('xchacha20poly1305', key, sealed.subarray(32, 56), ct, sealed.subarray(sealed.length - 16), sealAad(rpk, info, context));
   } finally {
     wipe(key);
   }
+}
+
+/** The length of `sealBytes` over `n` bytes. */
+export const sealedLength = (n: number): number => SEAL_OVERHEAD + n;
+
+/** `epk || nonce || ciphertext || tag`: the share record encrypted to the X25519 public key `rpk`. */
+export function sealTo(provider: CryptoProvider, rpk: Uint8Array, record: Uint8Array, procedure: string): Uint8Array {
+  return sealBytes(provider, frostRng(provider), rpk, record, procedure, SEAL_INFO, NO_CONTEXT);
+}
+
+/** Opens a sealed share with the receiver's X25519 secret key; null when it does not authenticate. The caller wipes the result. */
+export function openSealed(provider: CryptoProvider, sk: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+  return openBytes(provider, sk, sealed, SEAL_INFO, NO_CONTEXT);
 }
 
 /** Smallest and largest sealed share (t = 2 and t = MAX_PARTICIPANTS). */

@@ -15,7 +15,14 @@ import { concatSecret } from './concat-secret.js';
 import { copyRecord } from './copy-record.js';
 import { ed25519Sign } from './ed25519-sign.js';
 import { frostCommit } from './frost-commit.js';
+import { frostDkgAbort } from './frost-dkg-abort.js';
+import { frostDkgRound1 } from './frost-dkg-round1.js';
+import { frostDkgRound2 } from './frost-dkg-round2.js';
+import { frostDkgRound3 } from './frost-dkg-round3.js';
 import { frostKeygen } from './frost-keygen.js';
+import { frostRepairStep1 } from './frost-repair-step1.js';
+import { frostRepairStep2 } from './frost-repair-step2.js';
+import { frostRepairStep3 } from './frost-repair-step3.js';
 import { frostShareExport } from './frost-share-export.js';
 import { frostShareImport } from './frost-share-import.js';
 import { frostSign } from './frost-sign.js';
@@ -40,7 +47,8 @@ export const PROCEDURES: readonly Procedure<any, any>[] = deepFreeze([
   writeVault, revokeData, garbageCollect, copyRecord, slip10Generate, slip10Derive, bip39Generate, bip39Recover,
   generateKey, publicKey, getEvmAddress, ed25519Sign, secp256k1EcdsaSign, x25519DiffieHellman, hmac, hkdf,
   pbkdf2Hmac, concatKdf, aeadEncrypt, aeadDecrypt, aesKeyWrapEncrypt, aesKeyWrapDecrypt, concatSecret,
-  frostKeygen, frostCommit, frostSign, frostShareExport, frostShareImport,
+  frostKeygen, frostCommit, frostSign, frostShareExport, frostShareImport, frostDkgRound1, frostDkgRound2, frostDkgRound3,
+  frostDkgAbort, frostRepairStep1, frostRepairStep2, frostRepairStep3,
 ]);
 
 /** Procedure by JSON type name. */

@@ -16,7 +16,8 @@ import type { Client } from '../../src/client/client.js';
 import type { Stronghold } from '../../src/client/stronghold.js';
 import { nativeProvider } from '../../src/crypto/native.js';
 import { Location } from '../../src/engine/location.js';
-import { decodeShare } from '../../src/procedures/frost-records.js';
+import { ed25519_FROST } from '@noble/curves/ed25519.js';
+import { decodeShare, idOf } from '../../src/procedures/frost-records.js';
 import { parseChain } from '../../src/procedures/json.js';
 import { masterKey } from '../../src/procedures/slip10.js';
 import { peekIn } from '../engine-access.js';
@@ -26,7 +27,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
 /** The planted records: vault `keys`, one per kind (and a restricted exportable one). */
-export const PLANTED = ['ed', 'secp', 'x', 'seed', 'slip-ed', 'slip-secp', 'imported', 'sym', 'derived', 'share', 'nonce', 'restricted'] as const;
+export const PLANTED = ['ed', 'secp', 'x', 'seed', 'slip-ed', 'slip-secp', 'imported', 'sym', 'derived', 'share', 'nonce', 'restricted', 'dkg-share', 'dkg-state', 'dkg-x1'] as const;
 const SCRATCH = ['a', 'b', 'c'];
 const keysLoc = (r: string): { vault: string; record: string } => ({ vault: 'keys', record: r });
 const scratchLoc = (r: string): { vault: string; record: string } => ({ vault: 's', record: r });
@@ -61,16 +62,19 @@ export async function plant(sh: Stronghold, client: Client): Promise<Planted> {
     { type: 'FrostCommit', share: keysLoc('share'), nonces: keysLoc('nonce') },
     { type: 'WriteVault', data: hex(randomBytes(32)), location: keysLoc('restricted'), policy: { allowed: ['Hmac'] } },
   ]));
+  await plantDkg(client);
   const read = (r: string): Uint8Array => peekIn(sh, client.id, Location.generic('keys', r), (s) => Uint8Array.from(s));
   const secrets: Uint8Array[] = [];
   for (const r of PLANTED) {
     const bytes = read(r);
     if (r === 'slip-ed' || r === 'slip-secp') secrets.push(bytes.subarray(0, 32));
-    else if (r === 'share') secrets.push(decodeShare(bytes, 'share', 'test').signingShare);
+    else if (r === 'share' || r === 'dkg-share') secrets.push(decodeShare(bytes, 'share', 'test').signingShare);
+    else if (r === 'dkg-state') secrets.push(bytes.subarray(bytes.length - 32 - 64, bytes.length - 32));
     else if (r === 'nonce') secrets.push(bytes.subarray(37));
     else secrets.push(bytes);
   }
-  for (const r of ['share2', 'share3']) secrets.push(decodeShare(read(r), 'share', 'test').signingShare);
+  for (const r of ['share2', 'share3', 'dkg-share2', 'dkg-share3']) secrets.push(decodeShare(read(r), 'share', 'test').signingShare);
+  for (const r of ['dkg-x2', 'dkg-x3']) secrets.push(read(r));
   const seed = read('seed');
   secrets.push(masterKey(p, 'ed25519', seed), masterKey(p, 'secp256k1', seed));
   const windows = new Set<string>();
@@ -78,6 +82,29 @@ export async function plant(sh: Stronghold, client: Client): Promise<Planted> {
   const publicKeys = new Set<string>();
   for (const s of secrets) for (const pk of publicKeysOf(s.subarray(0, 32))) publicKeys.add(pk);
   return { windows, publicKeys, secrets };
+}
+
+/**
+ * A 2-of-3 key generation among three participants of this one client (keys/dkg-x1..3, shares keys/dkg-share,
+ * dkg-share2, dkg-share3), and a fourth run left after its round one (keys/dkg-state: a live polynomial).
+ */
+async function plantDkg(client: Client): Promise<void> {
+  const ids = [1, 2, 3];
+  const x = (i: number): { vault: string; record: string } => keysLoc(`dkg-x${i}`);
+  const share = (i: number): { vault: string; record: string } => keysLoc(i === 1 ? 'dkg-share' : `dkg-share${i}`);
+  const state = (i: number): { vault: string; record: string } => ({ vault: 'dkg-run', record: `s${i}` });
+  const pks = await client.executeChain(parseChain(ids.flatMap((i) => [
+    { type: 'GenerateKey', keyType: 'x25519', output: x(i) }, { type: 'PublicKey', keyType: 'x25519', privateKey: x(i) },
+  ]))) as (Uint8Array | undefined)[];
+  const recipients = pks.filter((v): v is Uint8Array => v instanceof Uint8Array).map(hex);
+  const base = { threshold: 2, participants: 3, recipients };
+  const r1 = await client.executeChain(parseChain(ids.map((i) => ({ type: 'FrostDkgRound1', identifier: i, ...base, state: state(i) })))) as { identifier: number; commitments: Uint8Array[]; proofOfKnowledge: Uint8Array }[];
+  const pkgJson = r1.map((p) => ({ identifier: p.identifier, commitments: p.commitments.map(hex), proofOfKnowledge: hex(p.proofOfKnowledge) }));
+  const others = (i: number): typeof pkgJson => pkgJson.filter((p) => p.identifier !== i);
+  const r2 = await client.executeChain(parseChain(ids.map((i) => ({ type: 'FrostDkgRound2', state: state(i), packages: others(i) })))) as { shares: { from: number; to: number; sealed: Uint8Array }[] }[];
+  const sharesFor = (i: number): { from: number; sealed: string }[] => r2.flatMap((o) => o.shares.filter((m) => m.to === i).map((m) => ({ from: m.from, sealed: hex(m.sealed) })));
+  await client.executeChain(parseChain(ids.map((i) => ({ type: 'FrostDkgRound3', state: state(i), key: x(i), packages: others(i), shares: sharesFor(i), output: share(i) }))));
+  await client.executeChain(parseChain([{ type: 'FrostDkgRound1', identifier: 1, ...base, state: keysLoc('dkg-state') }]));
 }
 
 function publicKeysOf(candidate: Uint8Array): string[] {
@@ -132,6 +159,12 @@ const index = fc.oneof(hardened, fc.integer({ min: 0, max: 5 }));
 /** An X25519 public key the attacker holds the private key of (`ATTACKER_X25519`), or the base point. */
 const ATTACKER_X25519 = p.x25519PublicKey(unhex('7'.repeat(64)));
 const theirKey = fc.constantFrom(hex(ATTACKER_X25519), '09' + '00'.repeat(31));
+const BASE_POINT = '58' + '66'.repeat(31);
+/** Valid round-one packages of participants 2 and 3 (made by @noble/curves), so that round two gets past its checks. */
+const PEER_PACKAGES = [2, 3].map((id) => {
+  const r = ed25519_FROST.DKG.round1(idOf(id), { min: 2, max: 3 }).public;
+  return { identifier: id, commitments: r.commitment.map(hex), proofOfKnowledge: hex(r.proofOfKnowledge) };
+});
 const policy = fc.option(fc.record({ exportable: fc.boolean() }, { requiredKeys: [] }), { nil: undefined });
 const strip = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -166,6 +199,13 @@ export const step: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ type: fc.constant('FrostShareExport'), share: anyLoc }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostShareImport'), sealed: fc.constantFrom(200, 300).chain(bytes), key: anyLoc, output: scratch }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostSign'), share: anyLoc, nonces: anyLoc, message: anyBytes, commitments: fc.constant([]) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostDkgRound1'), identifier: fc.constant(1), threshold: fc.constant(2), participants: fc.constant(3), recipients: fc.constant([hex(ATTACKER_X25519), hex(ATTACKER_X25519), hex(ATTACKER_X25519)]), refresh: fc.boolean(), state: scratch }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('FrostDkgRound2'), state: anyLoc, packages: fc.constant(PEER_PACKAGES) }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('FrostDkgRound3'), state: anyLoc, key: anyLoc, share: fc.option(anyLoc, { nil: undefined }), packages: fc.constant(PEER_PACKAGES), shares: fc.constant([2, 3].map((from) => ({ from, sealed: '00'.repeat(104) }))), output: scratch }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostDkgAbort'), state: anyLoc }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('FrostRepairStep1'), share: anyLoc, helpers: fc.constantFrom([1, 2], [1, 3], [1, 2, 3]), for: fc.constantFrom(2, 3) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep2'), key: anyLoc, identifier: fc.constant(1), threshold: fc.constant(2), participants: fc.constant(3), groupPublicKey: fc.constant(BASE_POINT), helpers: fc.constant([1, 2]), for: fc.constant(3), deltas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(200) }))) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep3'), key: anyLoc, participants: fc.constant(3), commitments: fc.constant([BASE_POINT, BASE_POINT]), helpers: fc.constant([1, 2]), for: fc.constant(3), sigmas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(200) }))), output: scratch }) },
 ).map((s) => strip(s as Record<string, unknown>));
 
 /** A chain of 1..5 steps; the steps that move or combine records come more often, as an attacker would try them. */

@@ -38,6 +38,11 @@ describe('the key-separation model', () => {
     assert.match(explore(concat).breach ?? '', /FrostShareExport gives back the share/);
   });
 
+  test('a repair step that would seal pieces of another kind of record is found', () => {
+    const rules = weaken('FrostRepairStep1', (r) => ({ ...r, reads: { share: ['frost-share', 'x25519'] } }));
+    assert.match(explore(rules).breach ?? '', /FrostRepairStep1 gives back the share it read: a x25519 record/);
+  });
+
   test('a key wrap that does not declare its release is found', () => {
     const rules = weaken('AesKeyWrapEncrypt', (r) => ({ ...r, releases: undefined }) as AccessRules);
     assert.match(explore(rules).breach ?? '', /AesKeyWrapEncrypt gives back/);
@@ -50,6 +55,12 @@ const L = { vault: 'k', record: 'x' };
 const OUT = { vault: 'o', record: 'y' };
 const Z32 = '00'.repeat(32);
 const Z64 = '00'.repeat(64);
+const BASE = '58' + '66'.repeat(31);
+const PACKAGES = [2, 3].map((identifier) => ({ identifier, commitments: [BASE, BASE], proofOfKnowledge: Z64 }));
+// FrostDkgRound3 reads three records: the two not under test are of a kind it accepts.
+const DKG_STATE = { vault: 'k', record: 'st' };
+const DKG_KEY = { vault: 'k', record: 'kx' };
+const DKG_SHARE = { vault: 'k', record: 'sh' };
 const COMMITMENTS = [1, 2].map((identifier) => ({ identifier, hiding: '58'.repeat(32), binding: '58'.repeat(32) }));
 function stepFor(procedure: string, access: string): Record<string, unknown> {
   const variant = /\((\w+)\)/.exec(access)?.[1];
@@ -81,6 +92,16 @@ function stepFor(procedure: string, access: string): Record<string, unknown> {
       : { type: procedure, share: { vault: 'k', record: 'kek' }, nonces: L, message: '00', commitments: COMMITMENTS };
     case 'FrostShareExport': return { type: procedure, share: L };
     case 'FrostShareImport': return { type: procedure, sealed: '00'.repeat(400), key: L, output: OUT };
+    case 'FrostDkgRound1': return { type: procedure, identifier: 1, threshold: 2, participants: 3, recipients: [BASE, BASE, BASE], state: L };
+    case 'FrostDkgRound2': return { type: procedure, state: L, packages: PACKAGES };
+    case 'FrostDkgRound3': return {
+      type: procedure, state: access === 'state' ? L : DKG_STATE, key: access === 'key' ? L : DKG_KEY, share: access === 'share' ? L : DKG_SHARE,
+      packages: PACKAGES, shares: [2, 3].map((from) => ({ from, sealed: '00'.repeat(104) })), output: OUT,
+    };
+    case 'FrostDkgAbort': return { type: procedure, state: L };
+    case 'FrostRepairStep1': return { type: procedure, share: L, helpers: [1, 2], for: 3 };
+    case 'FrostRepairStep2': return { type: procedure, key: L, identifier: 1, threshold: 2, participants: 3, groupPublicKey: BASE, helpers: [1, 2], for: 3, deltas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(200) })) };
+    case 'FrostRepairStep3': return { type: procedure, key: L, participants: 3, commitments: [BASE, BASE], helpers: [1, 2], for: 3, sigmas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(200) })), output: OUT };
     default: throw new Error(`no conformance step for ${procedure}.${access}`);
   }
 }
@@ -90,6 +111,9 @@ async function refusedByKind(kind: Exclude<RecordKind, 'invalid'>, procedure: st
   const db = new ClientDb(new Uint8Array(24).fill(1));
   plant(db, Location.generic('k', 'x'), new Uint8Array(Buffer.from(kind === 'x25519' || access.startsWith('wrapKey') ? Z32 : Z64, 'hex')).fill(7), kind);
   plant(db, Location.generic('k', 'kek'), new Uint8Array(32).fill(9), 'symmetric');
+  plant(db, Location.from(DKG_STATE), new Uint8Array(64).fill(5), 'frost-dkg-state');
+  plant(db, Location.from(DKG_KEY), new Uint8Array(32).fill(5), 'x25519');
+  plant(db, Location.from(DKG_SHARE), new Uint8Array(64).fill(5), 'frost-share');
   // FrostSign reads its nonces only after a genuine share.
   if (procedure === 'FrostSign' && access === 'nonces') {
     await runChain(db, nativeProvider, parseChain([{ type: 'FrostKeygen', threshold: 2, participants: 3, outputs: [{ vault: 'k', record: 'kek' }, { vault: 'k', record: 's2' }, { vault: 'k', record: 's3' }] }]));

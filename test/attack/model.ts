@@ -40,13 +40,25 @@ export const RETURNS: Readonly<Record<string, 'nothing' | 'one-way' | 'exposes'>
   Hmac: 'one-way', Hkdf: 'nothing', Pbkdf2Hmac: 'nothing', ConcatKdf: 'nothing', AeadEncrypt: 'one-way', AeadDecrypt: 'one-way',
   AesKeyWrapEncrypt: 'exposes', AesKeyWrapDecrypt: 'nothing', ConcatSecret: 'nothing', FrostKeygen: 'one-way',
   FrostCommit: 'one-way', FrostSign: 'one-way', FrostShareExport: 'exposes', FrostShareImport: 'one-way',
+  // Round one returns commitments; round two seals values of the polynomial to the keys its round one was given,
+  // round three returns public values; a repair seals its pieces and sums to the keys the share records name.
+  FrostDkgRound1: 'one-way', FrostDkgRound2: 'exposes', FrostDkgRound3: 'one-way', FrostDkgAbort: 'nothing',
+  FrostRepairStep1: 'exposes', FrostRepairStep2: 'one-way', FrostRepairStep3: 'one-way',
 };
 
 /**
  * Procedures that store randomness drawn in the vault. BIP39Generate returns its mnemonic, so its seed is
  * known to the caller, as is what FrostKeygen deals to recipients the caller names (`exposes` on export).
  */
-export const FRESH = new Set(['Slip10Generate', 'GenerateKey', 'FrostKeygen', 'FrostCommit']);
+export const FRESH = new Set(['Slip10Generate', 'GenerateKey', 'FrostKeygen', 'FrostCommit', 'FrostDkgRound1']);
+/**
+ * Procedures whose output, from a secret input, is sealed only to honest participants named in it (`dealt`): an
+ * imported share, a round state that round one reads again (it leaves it as it is), a round state after round two (its keys are those of its round one), a share of a key generation
+ * or refresh (it names the run's keys) and a repaired share (it names the keys its helpers' shares name).
+ */
+const DEALS = new Set(['FrostShareImport', 'FrostDkgRound1', 'FrostDkgRound2', 'FrostDkgRound3', 'FrostRepairStep3']);
+/** Records whose planted content only honest participants can read: a dealt share, a round state sealed to its run's keys. */
+const DEALT_KINDS: readonly RecordKind[] = ['frost-share', 'frost-dkg-state'];
 const CALLER_KNOWS = new Set(['BIP39Generate']);
 
 const key = (r: AbstractRecord): string => `${r.kind}/${r.protected ? 'protected' : 'open'}/${r.content}`;
@@ -81,7 +93,7 @@ export function explore(rules: readonly AccessRules[] = PROCEDURES.map((p) => p.
     held.set(key(r), r);
     return true;
   };
-  for (const kind of RECORD_KINDS) add({ kind, protected: true, content: kind === 'frost-share' ? 'dealt' : 'planted' });
+  for (const kind of RECORD_KINDS) add({ kind, protected: true, content: DEALT_KINDS.includes(kind) ? 'dealt' : 'planted' });
   add({ kind: 'unknown', protected: false, content: 'known' });
   add({ kind: 'unknown', protected: true, content: 'known' });
   let depth = 0;
@@ -118,8 +130,8 @@ function outputs(rule: AccessRules, r: AbstractRecord | null): AbstractRecord[] 
       continue;
     }
     // A share imported with a key the attacker does not hold was sealed to that key: it is the user's, and a
-    // later export seals it to that key again.
-    const content: Content = r && secretOf(r.content) ? (rule.procedure === 'FrostShareImport' ? 'dealt' : 'planted')
+    // later export seals it to that key again (DEALS).
+    const content: Content = r && secretOf(r.content) ? (DEALS.has(rule.procedure) ? 'dealt' : 'planted')
       : FRESH.has(rule.procedure) ? 'fresh'
         : CALLER_KNOWS.has(rule.procedure) ? 'known'
           : r?.content === 'fresh' ? 'fresh' : 'known';

@@ -23,10 +23,10 @@ import { withIdentity } from './id.js';
 import { MAX_MESSAGE_BYTES } from './sign.js';
 
 /** Largest group file; a 255-participant package is about 20 KB. Our choice. */
-const MAX_GROUP_FILE_BYTES = 1024 * 1024;
+export const MAX_GROUP_FILE_BYTES = 1024 * 1024;
 
 /** `--participants`, repeatable and comma-separated, in order. */
-function participantsFlag(values: Values): string[] {
+export function participantsFlag(values: Values): string[] {
   const v = (values as Record<string, unknown>).participants;
   const list = (Array.isArray(v) ? (v as string[]) : []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
   if (list.length === 0) throw usage('give the participants with --participants MULTIADDR (repeat it, or separate with commas)');
@@ -34,7 +34,7 @@ function participantsFlag(values: Values): string[] {
 }
 
 /** Dials every address from `sh`'s identity; closes them all when `fn` ends. */
-async function withPeers<T>(sh: Stronghold, addrs: string[], values: Values, fn: (peers: RemoteStronghold[]) => Promise<T>): Promise<T> {
+export async function withPeers<T>(sh: Stronghold, addrs: string[], values: Values, fn: (peers: RemoteStronghold[]) => Promise<T>): Promise<T> {
   const timeout = optionalFlag(values, 'timeout-ms');
   const init = timeout === undefined ? {} : { requestTimeoutMs: parseInteger(timeout, 'timeout-ms', 1, 3_600_000) };
   const peers: RemoteStronghold[] = [];
@@ -49,7 +49,7 @@ async function withPeers<T>(sh: Stronghold, addrs: string[], values: Values, fn:
 
 
 /** Creates `path` for writing; refuses an existing file. */
-async function claim(path: string): Promise<FileHandle> {
+export async function claim(path: string): Promise<FileHandle> {
   try {
     return await open(path, 'wx');
   } catch (e) {
@@ -59,10 +59,10 @@ async function claim(path: string): Promise<FileHandle> {
   }
 }
 
-const COMMON = {
+export const COMMON = {
   participants: { type: 'string', multiple: true }, client: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...OPEN_OPTIONS,
 } as const;
-const COMMON_FLAGS = [
+export const COMMON_FLAGS = [
   ['--participants MULTIADDR', 'a participant served by `stronghold serve` (…/p2p/<peer id>); repeat it, or separate with commas'],
   ['--client C', 'the client path on every participant'],
   ['--timeout-ms N', 'time to wait for one answer (default 11000)'],
