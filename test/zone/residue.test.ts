@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -17,6 +17,7 @@ import { generateMnemonic, mnemonicToSeedSync } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { nobleProvider } from '../../src/crypto/noble.js';
 import { deriveChild, masterKey } from '../../src/procedures/slip10.js';
+import { scanProcess, type Needle } from '../memory/scan.js';
 
 /**
  * A known leak outside this folder, reported rather than hidden: SLIP-10's `deriveChild` builds the HMAC input
@@ -33,11 +34,6 @@ const slip10Leak = readFileSync(new URL('../../src/procedures/slip10.ts', import
 const scenario = fileURLToPath(new URL('./residue-scenario.ts', import.meta.url));
 const PATHS = [["44'", "4218'", "0'", "0'", "0'"], ["44'", "4218'", "1'", "0'", "5'"], ["44'", "60'", "0'"]];
 const index = (s: string): number => Number(s.replace("'", '')) + (s.endsWith("'") ? 0x8000_0000 : 0);
-
-interface Needle {
-  name: string;
-  bytes: Buffer;
-}
 
 /** The seed, the master key, every private key along every path (each level), and the mnemonic in its three encodings. */
 function needlesFor(label: string, mnemonic: string): Needle[] {
@@ -62,41 +58,6 @@ function needlesFor(label: string, mnemonic: string): Needle[] {
     }
   }
   return needles;
-}
-
-/** Every needle found in a readable mapping of `pid`, with the mapping it was found in. */
-function scan(pid: number, needles: readonly Needle[]): string[] {
-  const found: string[] = [];
-  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8').trim().split('\n');
-  const mem = openSync(`/proc/${pid}/mem`, 'r');
-  const longest = Math.max(...needles.map((n) => n.bytes.length));
-  const chunk = Buffer.allocUnsafe(8 * 1024 * 1024 + longest);
-  let scanned = 0;
-  try {
-    for (const line of maps) {
-      const [range, perms, , , , name = ''] = line.split(/\s+/);
-      if (!perms?.startsWith('r') || name === '[vvar]' || name === '[vsyscall]') continue;
-      const [start, end] = range!.split('-').map((h) => BigInt(`0x${h}`)) as [bigint, bigint];
-      for (let at = start; at < end; at += 8n * 1024n * 1024n) {
-        const want = Number(end - at < BigInt(chunk.length) ? end - at : BigInt(chunk.length));
-        let got: number;
-        try {
-          got = readSync(mem, chunk, 0, want, at);
-        } catch {
-          continue; // a mapping that cannot be read (device memory, a race with unmapping)
-        }
-        scanned += got;
-        const view = chunk.subarray(0, got);
-        for (const n of needles) {
-          if (view.indexOf(n.bytes) >= 0) found.push(`${n.name} in ${name || 'anonymous'} ${perms}`);
-        }
-      }
-    }
-  } finally {
-    closeSync(mem);
-  }
-  assert.ok(scanned > 10 * 1024 * 1024, `scanned ${scanned} bytes`);
-  return [...new Set(found)];
 }
 
 interface Run {
@@ -128,7 +89,7 @@ async function runScenario(mode: 'inline' | 'process', variant: 'clean' | 'leaky
     const pids = [child.pid!, ...(ready.zonePid ? [ready.zonePid] : [])];
     for (const pid of pids) process.kill(pid, 'SIGSTOP');
     try {
-      return { host: scan(child.pid!, needles), zone: ready.zonePid ? scan(ready.zonePid, needles) : null };
+      return { host: scanProcess(child.pid!, needles), zone: ready.zonePid ? scanProcess(ready.zonePid, needles) : null };
     } finally {
       for (const pid of pids) process.kill(pid, 'SIGCONT');
     }
