@@ -12,9 +12,12 @@ import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
-/** Layer → rank, lowest first. `base` is src/errors.ts and src/assert.ts; `front` is src/index.ts. */
+/**
+ * Layer → rank, lowest first. `base` is src/errors.ts and src/assert.ts; `front` is src/index.ts; `platform` holds the
+ * hash primitives that differ between Node and the browser build.
+ */
 const RANK: Record<string, number> = {
-  base: 0, memory: 1, crypto: 2, snapshot: 2, engine: 3, procedures: 4, exec: 5, client: 6,
+  base: 0, platform: 1, memory: 1, crypto: 2, snapshot: 2, engine: 3, procedures: 4, exec: 5, client: 6,
   zone: 7, frost: 7, p2p: 7, browser: 8, facades: 9, cli: 10, front: 11,
 };
 

@@ -7,8 +7,8 @@
  * scrypt; only opening, unlocking and changing the password pay the key derivation.
  * @module
  */
-import { describePath, toPathBytes } from '../assert.js';
-import { nativeProvider } from '../crypto/native.js';
+import { describePath, toHex, toPathBytes } from '../assert.js';
+import { defaultProvider } from '../crypto/default.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { ClientDb } from '../engine/db.js';
 import { clientId } from '../engine/ids.js';
@@ -26,7 +26,7 @@ import { SnapshotFile, type FileOptions, type Password } from './snapshot-file.j
 
 export type { Password } from './snapshot-file.js';
 
-const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
+const hexOf = toHex;
 
 /**
  * The client that holds the Stronghold's p2p identity (src/p2p/identity.ts). The API never loads or creates it, so
@@ -78,7 +78,7 @@ export class Stronghold {
   readonly #host: ClientHost;
 
   constructor(options: StrongholdOptions = {}) {
-    this.provider = checkProvider(options.provider ?? nativeProvider);
+    this.provider = checkProvider(options.provider ?? defaultProvider);
     this.runner = options.runner === undefined ? inlineRunner(this.provider) : checkRunner(options.runner);
     this.#now = options.now ?? Date.now;
     this.store = new Store(this.#now);

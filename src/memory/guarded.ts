@@ -7,8 +7,12 @@
  * for the duration of one use (`GuardedPool`).
  * @module
  */
-import { inspect } from 'node:util';
 import { sodium } from './sodium.js';
+
+export { memoryProtection, type MemoryProtection } from './sodium.js';
+
+/** `util.inspect.custom`, by its registered name: the browser build has no node:util. */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 
 /** Zeroes each array. JavaScript gives no guarantee against copies made by the engine, but every copy we make we wipe. */
 export function wipe(...arrays: (Uint8Array | null | undefined)[]): void {
@@ -33,7 +37,7 @@ let liveBuffers = 0;
  */
 export class GuardedBuffer {
   readonly capacity: number;
-  #mem: Buffer | null;
+  #mem: Uint8Array | null;
   #readers = 0;
   #writers = 0;
   /** Views cached for `writeThenWipe`, the hot path of every use. */
@@ -179,7 +183,7 @@ export class GuardedBuffer {
     return '[GuardedBuffer: hidden]';
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `GuardedBuffer(${this.capacity} bytes, hidden)`;
   }
 }
