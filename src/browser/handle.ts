@@ -87,12 +87,13 @@ class Channel {
     this.#pending.clear();
   }
 
-  request(target: WorkerRequest['target'], method: string, args: unknown[], extra: { client?: Path; onProgress?: Pending['onProgress']; blobs?: Uint8Array[] } = {}): Promise<unknown> {
+  request(target: WorkerRequest['target'], method: string, args: unknown[], extra: { client?: Path; onProgress?: Pending['onProgress']; blobs?: Uint8Array[]; file?: Blob } = {}): Promise<unknown> {
     if (this.#dead) return Promise.reject(this.#dead);
     const blobs = extra.blobs ?? [];
     const attach = (b: Uint8Array): number => blobs.push(b) - 1;
     const req: WorkerRequest = { id: this.#next++, target, method, args: encodeValue(args, attach), blobs };
     if (extra.client !== undefined) req.client = encodeValue(extra.client, attach);
+    if (extra.file !== undefined) req.file = extra.file;
     return new Promise((resolve, reject) => {
       this.#pending.set(req.id, { resolve, reject, ...(extra.onProgress ? { onProgress: extra.onProgress } : {}) });
       this.#worker.postMessage(req);
@@ -123,9 +124,9 @@ export class StrongholdWorker {
     const ch = new Channel(new Worker(url, { type: 'module', name: 'stronghold-zone' }));
     ch.onIdleLock = options.onIdleLock;
     const { onProgress, onIdleLock: _, workerUrl: __, storage, path, password, file, idleLockMs, ...rest } = options;
-    const args = { storage, path, password, file, idleLockMs, options: rest };
+    const args = { storage, path, password, idleLockMs, options: rest };
     try {
-      await ch.request('stronghold', 'open', [args], onProgress ? { onProgress } : {});
+      await ch.request('stronghold', 'open', [args], { ...(onProgress ? { onProgress } : {}), ...(file ? { file } : {}) });
     } catch (e) {
       ch.terminate();
       throw e;
@@ -172,8 +173,8 @@ export class StrongholdWorker {
     await this.#ch.request('stronghold', 'lock', []);
   }
 
-  async unlock(password: Password, onProgress?: WorkerOpenOptions['onProgress']): Promise<void> {
-    await this.#ch.request('stronghold', 'unlock', [password], onProgress ? { onProgress } : {});
+  async unlock(password: Password): Promise<void> {
+    await this.#ch.request('stronghold', 'unlock', [password]);
   }
 
   async changePassword(password: Password, options: { workFactor?: number } = {}): Promise<void> {

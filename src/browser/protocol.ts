@@ -18,6 +18,8 @@ export interface WorkerRequest {
   client?: unknown;
   args: unknown;
   blobs: Uint8Array[];
+  /** A `.stronghold` file for `open` (a Blob crosses as itself, not in the wire form). */
+  file?: Blob;
 }
 
 /** Worker → page: a reply to request `id`, a progress report during its key derivation, or a lock event. */

@@ -55,12 +55,11 @@ interface OpenArgs {
   storage?: StorageSpec;
   path: string;
   password: Password;
-  file?: Blob;
   idleLockMs?: number;
   options?: Pick<OpenOptions, 'create' | 'readOnly' | 'workFactor' | 'maxWorkFactor'>;
 }
 
-type Method = (args: unknown[], id: number) => unknown;
+type Method = (args: unknown[], req: WorkerRequest) => unknown;
 
 /** Wipes a password given as bytes once the worker is done with it (a string cannot be wiped). */
 function usePassword<T>(password: unknown, fn: () => Promise<T>): Promise<T> {
@@ -73,15 +72,15 @@ const progressOf = (id: number) => (progress: { phase: string; workFactor: numbe
   scope.postMessage({ t: 'progress', id, progress });
 
 const STRONGHOLD: Record<string, Method> = {
-  async open([a], id) {
+  async open([a], req) {
     const args = a as OpenArgs;
     if (sh) await sh.close();
     sh = null;
     storage = storageOf(args.storage);
-    if (args.file !== undefined) await importSnapshot(storage, args.path, args.file);
+    if (req.file !== undefined) await importSnapshot(storage, args.path, req.file);
     idleMs = args.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
     sh = await usePassword(args.password, () =>
-      Stronghold.open(args.path, args.password, { ...args.options, storage: storage!, onProgress: progressOf(id) }));
+      Stronghold.open(args.path, args.password, { ...args.options, storage: storage!, onProgress: progressOf(req.id) }));
     return info();
   },
   info: () => info(),
@@ -155,7 +154,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
   const table = req.target === 'stronghold' ? STRONGHOLD : req.target === 'client' ? CLIENT : req.target === 'store' ? STORE : null;
   const method = table && Object.hasOwn(table, req.method) ? table[req.method] : undefined;
   if (!method) throw new StrongholdError('ProtocolError', `the zone worker has no method ${String(req.target)}.${String(req.method).slice(0, 40)}`, { reason: 'unknown method' });
-  if (req.target === 'stronghold') return (method as Method)(args, req.id);
+  if (req.target === 'stronghold') return (method as Method)(args, req);
   const client = opened().getClient(decodeValue(req.client, req.blobs, { copy: false }) as never);
   return (method as (c: Client, a: unknown[], b: Uint8Array[]) => unknown)(client, args, req.blobs);
 }
