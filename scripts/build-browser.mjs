@@ -39,6 +39,7 @@ const result = await build({
   entryPoints: {
     stronghold: 'src/browser/index.ts',
     procedures: 'src/procedures/index.ts',
+    tauri: 'src/facades/tauri-web.ts',
     'zone-worker': 'src/browser/zone-worker.ts',
   },
   outdir: BUNDLE_DIR,

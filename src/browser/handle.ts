@@ -15,9 +15,9 @@ import type { Password } from '../client/stronghold.js';
 import type { ListedRecord } from '../client/client.js';
 import type { SnapshotProgress } from '../snapshot/codec.js';
 import { decodeValue, encodeCall, encodeValue } from '../zone/calls.js';
-import type { StorageSpec, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { Argon2Spec, StorageSpec, WorkerMessage, WorkerRequest } from './protocol.js';
 
-export type { StorageSpec } from './protocol.js';
+export type { Argon2Spec, StorageSpec } from './protocol.js';
 
 export interface WorkerOpenOptions {
   /** Where the snapshot lives: `{ kind: 'opfs' }`, `{ kind: 'indexeddb' }` or, by default, `{ kind: 'memory' }` (gone with the worker). */
@@ -25,6 +25,8 @@ export interface WorkerOpenOptions {
   /** The snapshot's name in that storage. */
   path: string;
   password: Password;
+  /** Hash the (string) password with Argon2id in the worker, salted with a salt entry beside the snapshot. */
+  argon2?: Argon2Spec;
   /** A `.stronghold` file to store under `path` first (it replaces what is there). */
   file?: Blob;
   create?: boolean;
@@ -123,8 +125,8 @@ export class StrongholdWorker {
     const url = options.workerUrl ?? new URL('./zone-worker.js', import.meta.url);
     const ch = new Channel(new Worker(url, { type: 'module', name: 'stronghold-zone' }));
     ch.onIdleLock = options.onIdleLock;
-    const { onProgress, onIdleLock: _, workerUrl: __, storage, path, password, file, idleLockMs, ...rest } = options;
-    const args = { storage, path, password, idleLockMs, options: rest };
+    const { onProgress, onIdleLock: _, workerUrl: __, storage, path, password, argon2, file, idleLockMs, ...rest } = options;
+    const args = { storage, path, password, argon2, idleLockMs, options: rest };
     try {
       await ch.request('stronghold', 'open', [args], { ...(onProgress ? { onProgress } : {}), ...(file ? { file } : {}) });
     } catch (e) {
@@ -145,6 +147,11 @@ export class StrongholdWorker {
 
   async loadClient(path: Path): Promise<WorkerClient> {
     await this.#ch.request('stronghold', 'loadClient', [path]);
+    return new WorkerClient(this.#ch, path);
+  }
+
+  /** A handle on a client already loaded in the worker (no request: calls fail with `ClientNotFound` if it is not). */
+  clientHandle(path: Path): WorkerClient {
     return new WorkerClient(this.#ch, path);
   }
 

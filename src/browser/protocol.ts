@@ -10,6 +10,17 @@ import type { StrongholdErrorJSON } from '../errors.js';
 /** How the page names the storage the worker opens (adapters hold handles that cannot be cloned). */
 export type StorageSpec = { kind: 'memory' } | { kind: 'opfs' } | { kind: 'indexeddb'; database?: string };
 
+/**
+ * A password hashed in the worker with Argon2id (RFC 9106) and a 32-byte salt kept beside the snapshot in its
+ * storage (`salt`, created on first use), so the key is made where it is used: the Tauri plugin's `with_argon2`.
+ */
+export interface Argon2Spec {
+  salt: string;
+  memoryKiB: number;
+  passes: number;
+  parallelism: number;
+}
+
 /** Page → worker. `target` is `stronghold`, `client` or `store`; `client` names the client for the latter two. */
 export interface WorkerRequest {
   id: number;

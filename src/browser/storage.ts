@@ -39,18 +39,27 @@ async function webLock(kind: string, scope: string, name: string): Promise<Snaps
   return { path: name, tookOver: false, release: async () => release() };
 }
 
-/** An OPFS file name: one entry of the directory, no separators. */
-function fileName(name: string): string {
-  checkName(name);
-  if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
-    throw new StrongholdError('InvalidArgument', `"path" expected a file name without "/" for OPFS storage, got ${JSON.stringify(name)}`,
-      { field: 'path', expected: 'a file name without "/"' });
+/** The folders and file name of an OPFS path (`app-data/vault.hold`): `/`-separated, no `.` or `..` segments. */
+function segments(name: string): string[] {
+  const parts = checkName(name).split('/').filter((p) => p !== '');
+  if (parts.length === 0 || parts.some((p) => p === '.' || p === '..' || p.includes('\\'))) {
+    throw new StrongholdError('InvalidArgument', `"path" expected an OPFS path of names separated by "/", without "." or "..", got ${JSON.stringify(name.slice(0, 80))}`,
+      { field: 'path', expected: 'an OPFS path of names separated by "/"' });
   }
-  return name;
+  return parts;
+}
+
+/** The folder that holds `name` (made when `create`) and the file's own name. */
+async function locate(root: FileSystemDirectoryHandle, name: string, create: boolean): Promise<[FileSystemDirectoryHandle, string]> {
+  const parts = segments(name);
+  let dir = root;
+  for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create });
+  return [dir, parts.at(-1)!];
 }
 
 /**
- * Snapshots as files of the origin private file system, in `directory` (default: its root).
+ * Snapshots as files of the origin private file system, in `directory` (default: its root); a name with `/`
+ * lives in sub-folders, made on the first write.
  * @example const sh = await Stronghold.open('wallet.stronghold', password, { storage: opfsStorage(), create: true })
  */
 export function opfsStorage(directory?: FileSystemDirectoryHandle): SnapshotStorage {
@@ -60,7 +69,8 @@ export function opfsStorage(directory?: FileSystemDirectoryHandle): SnapshotStor
     async read(name) {
       let file: File;
       try {
-        file = await (await (await dir()).getFileHandle(fileName(name))).getFile();
+        const [folder, entry] = await locate(await dir(), name, false);
+        file = await (await folder.getFileHandle(entry)).getFile();
       } catch (e) {
         if (e instanceof StrongholdError) throw e;
         if (e instanceof DOMException && e.name === 'NotFoundError') throw notFound('opfs', name);
@@ -71,7 +81,8 @@ export function opfsStorage(directory?: FileSystemDirectoryHandle): SnapshotStor
     },
     async write(name, bytes) {
       try {
-        const handle = await (await dir()).getFileHandle(fileName(name), { create: true });
+        const [folder, file] = await locate(await dir(), name, true);
+        const handle = await folder.getFileHandle(file, { create: true });
         const writable = await handle.createWritable({ keepExistingData: false });
         try {
           await writable.write(Uint8Array.from(bytes));
@@ -85,7 +96,7 @@ export function opfsStorage(directory?: FileSystemDirectoryHandle): SnapshotStor
         throw io('opfs', name, 'write', e);
       }
     },
-    lock: (name) => webLock('opfs', 'opfs', fileName(name)),
+    lock: (name) => webLock('opfs', 'opfs', segments(name).join('/')),
   };
 }
 

@@ -6,13 +6,14 @@
  * tells the page. Requests run one at a time, in order.
  * @module
  */
+import { argon2idAsync } from '@noble/hashes/argon2.js';
 import type { Client } from '../client/client.js';
 import { Stronghold, type OpenOptions, type Password } from '../client/stronghold.js';
 import { isStrongholdError, StrongholdError, type StrongholdErrorJSON } from '../errors.js';
 import { memoryProtection, wipe } from '../memory/guarded.js';
 import { exportSnapshot, importSnapshot, memoryStorage, type SnapshotStorage } from '../snapshot/storage.js';
 import { decodeCalls, decodeValue, encodeValue } from '../zone/calls.js';
-import { DEFAULT_IDLE_LOCK_MS, type StorageSpec, type WorkerMessage, type WorkerRequest } from './protocol.js';
+import { DEFAULT_IDLE_LOCK_MS, type Argon2Spec, type StorageSpec, type WorkerMessage, type WorkerRequest } from './protocol.js';
 import { indexedDbStorage, opfsStorage } from './storage.js';
 
 interface Scope {
@@ -55,11 +56,41 @@ interface OpenArgs {
   storage?: StorageSpec;
   path: string;
   password: Password;
+  /** Hash a string password with Argon2id first; the snapshot key is the 32-byte tag. */
+  argon2?: Argon2Spec;
   idleLockMs?: number;
   options?: Pick<OpenOptions, 'create' | 'readOnly' | 'workFactor' | 'maxWorkFactor'>;
 }
 
 type Method = (args: unknown[], req: WorkerRequest) => unknown;
+
+const SALT_BYTES = 32;
+
+/** The salt entry beside the snapshot, made (random, 32 bytes) on first use. */
+async function saltOf(s: SnapshotStorage, name: string): Promise<Uint8Array> {
+  try {
+    const salt = await s.read(name);
+    if (salt.length !== SALT_BYTES) throw new StrongholdError('InvalidArgument', `"argon2.salt" expected a salt of ${SALT_BYTES} bytes, got ${salt.length}`, { field: 'argon2.salt', expected: `${SALT_BYTES} bytes` });
+    return salt;
+  } catch (e) {
+    if (!isStrongholdError(e, 'SnapshotNotFound')) throw e;
+    const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+    await s.write(name, salt);
+    return salt;
+  }
+}
+
+/** The snapshot key for `password`: the password itself, or its Argon2id tag when `argon2` is given. */
+async function keyFor(s: SnapshotStorage, password: Password, argon2: Argon2Spec | undefined): Promise<Password> {
+  if (!argon2) return password;
+  if (typeof password !== 'string') throw new StrongholdError('InvalidArgument', '"password" expected a string to hash with Argon2id', { field: 'password', expected: 'a string' });
+  const bytes = new TextEncoder().encode(password);
+  try {
+    return { key: await argon2idAsync(bytes, await saltOf(s, argon2.salt), { t: argon2.passes, m: argon2.memoryKiB, p: argon2.parallelism, dkLen: 32 }) };
+  } finally {
+    wipe(bytes);
+  }
+}
 
 /** Wipes a password given as bytes once the worker is done with it (a string cannot be wiped). */
 function usePassword<T>(password: unknown, fn: () => Promise<T>): Promise<T> {
@@ -79,8 +110,12 @@ const STRONGHOLD: Record<string, Method> = {
     storage = storageOf(args.storage);
     if (req.file !== undefined) await importSnapshot(storage, args.path, req.file);
     idleMs = args.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
-    sh = await usePassword(args.password, () =>
-      Stronghold.open(args.path, args.password, { ...args.options, storage: storage!, onProgress: progressOf(req.id) }));
+    const key = await keyFor(storage, args.password, args.argon2);
+    try {
+      sh = await usePassword(args.password, () => Stronghold.open(args.path, key, { ...args.options, storage: storage!, onProgress: progressOf(req.id) }));
+    } finally {
+      if (key !== args.password) wipe((key as { key: Uint8Array }).key);
+    }
     return info();
   },
   info: () => info(),
