@@ -5,6 +5,9 @@
  * and touching one while it is protected kills the process with SIGSEGV. So the engine never allocates
  * one per record: records stay sealed in ordinary memory, and a small pool of guarded buffers is opened
  * for the duration of one use (`GuardedPool`).
+ *
+ * In the browser build the same classes run on sodium.browser.ts: plain buffers, zeroed after every use, with no
+ * guard pages, mlock or page protection (a browser offers none); `memoryProtection` says which applies.
  * @module
  */
 import { sodium } from './sodium.js';

@@ -75,6 +75,15 @@ describe('the zone worker in Chromium', { skip: skipReason }, () => {
     assert.equal(r.afterClose.code, 'Locked', 'a closed handle refuses every call');
   });
 
+  for (const kind of ['opfs', 'indexeddb']) {
+    test(`${kind}: a second writer is refused while the first holds the lock; a reader is not; after close the second opens`, async () => {
+      const r = await session.call<any>('worker.js', 'secondWriter', kind);
+      assert.equal(r.refused?.code, 'SnapshotLocked');
+      assert.equal(r.readerSees, true);
+      assert.equal(r.secondSees, true);
+    });
+  }
+
   test('bad input comes back as a typed StrongholdError', async () => {
     const r = await session.call<any>('worker.js', 'errors');
     assert.equal(r.missing.code, 'VaultNotFound');

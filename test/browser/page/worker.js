@@ -152,3 +152,20 @@ export function holdCanary() {
   globalThis.strongholdCanary = hex(crypto.getRandomValues(new Uint8Array(32)));
   return globalThis.strongholdCanary;
 }
+
+/** Two workers on one OPFS or IndexedDB snapshot: the second is refused while the first holds the Web Lock. */
+export async function secondWriter(kind) {
+  const spec = kind === 'opfs' ? { kind } : { kind, database: 'stronghold-lock-test' };
+  const first = await StrongholdWorker.open({ storage: spec, path: 'locked.stronghold', password: 'pw', create: true, workFactor: 0 });
+  await first.createClient('c');
+  await first.save();
+  const refused = await StrongholdWorker.open({ storage: spec, path: 'locked.stronghold', password: 'pw' }).then(() => null, errorOf);
+  const reader = await StrongholdWorker.open({ storage: spec, path: 'locked.stronghold', password: 'pw', readOnly: true });
+  const readerSees = await reader.hasClient('c');
+  await reader.close();
+  await first.close();
+  const second = await StrongholdWorker.open({ storage: spec, path: 'locked.stronghold', password: 'pw' });
+  const secondSees = await second.hasClient('c');
+  await second.close();
+  return { refused, readerSees, secondSees };
+}
