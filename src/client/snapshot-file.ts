@@ -1,7 +1,7 @@
 /**
  * The snapshot file a Stronghold is bound to: its storage and name (a path for the default file storage), the
- * snapshot key (guarded memory), the age session that lets saves skip scrypt, and the writer lock. It reads and writes whole `SnapshotState`s; what they
- * contain is the Stronghold's business.
+ * snapshot key (guarded memory), the age session that lets saves skip scrypt, and the writer lock. It reads and
+ * writes whole `SnapshotState`s; what they contain is the Stronghold's business.
  *
  * Why reusing the age session is safe: a save under the same header draws a fresh 16-byte payload nonce, and
  * the payload key is HKDF(file key, nonce), so no two saves share a ChaCha20-Poly1305 key and nonce; the header

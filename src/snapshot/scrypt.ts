@@ -66,7 +66,16 @@ export async function ageScrypt(passphrase: Uint8Array, salt: Uint8Array, workFa
     report('done');
     return key;
   }
-  const timer = opts.onProgress ? setInterval(() => report('tick'), PROGRESS_INTERVAL_MS) : undefined;
+  // Ticks come from a timer (node:crypto says nothing until it is done) and from noble's own progress callback,
+  // whose yields (scheduler.yield in browsers) run ahead of timers, which can then starve until the end.
+  let lastTick = started;
+  const tick = (): void => {
+    const now = performance.now();
+    if (now - lastTick < PROGRESS_INTERVAL_MS) return;
+    lastTick = now;
+    report('tick');
+  };
+  const timer = opts.onProgress ? setInterval(tick, PROGRESS_INTERVAL_MS) : undefined;
   // Node's timers keep the process alive unless unref'd; a browser's have no unref.
   (timer as { unref?: () => void } | undefined)?.unref?.();
   try {
@@ -74,7 +83,10 @@ export async function ageScrypt(passphrase: Uint8Array, salt: Uint8Array, workFa
     try {
       key = await scrypt(passphrase, salt, {
         N: 2 ** workFactor, r: SCRYPT_R, p: SCRYPT_P, dkLen: SCRYPT_KEY_BYTES, maxmem: scryptMaxmem(workFactor),
-        onProgress: (f) => (fraction = f),
+        onProgress: (f) => {
+          fraction = f;
+          if (opts.onProgress) tick();
+        },
       });
     } catch (err) {
       throw tooBig(workFactor, err);

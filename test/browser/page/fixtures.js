@@ -7,7 +7,7 @@ export async function fixturePublicKeys(file, password, chains) {
   const progress = [];
   const sh = await StrongholdWorker.open({
     path: 'fixture.stronghold', password, file: await fetchBlob(`/fixtures/${file}`), readOnly: true,
-    onProgress: (p) => progress.push(p.phase),
+    onProgress: (p) => progress.push(p.fraction === undefined ? p.phase : `${p.phase} ${p.fraction}`),
   });
   try {
     const info = await sh.info();
