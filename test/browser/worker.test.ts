@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, verify } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Location } from '../../src/engine/location.js';
@@ -17,11 +17,11 @@ import { getEvmAddress, hmac, ed25519Sign, publicKey, slip10Derive } from '../..
 import type { ProcedureCall } from '../../src/procedures/types.js';
 import { cli, json, requireBuiltBin } from '../cli/helpers.js';
 import { addressChain, IOTA_FIXTURES } from '../iota-sdk-fixtures.js';
+import { readVectorFile } from '../vectors.js';
 import { browserSession, skipReason } from './harness.js';
 
 const session = browserSession();
-const VECTORS = '/work/shared/vectors/'.replace('/work/shared/', new URL('../../../shared/', import.meta.url).pathname);
-const vectors = (file: string): any => JSON.parse(readFileSync(join(VECTORS, file), 'utf8'));
+const vectors = (file: string): any => readVectorFile(file);
 const CHRYSALIS = IOTA_FIXTURES.find((f) => f.file === 'chrysalis-backup-work-factor-0.stronghold')!;
 
 /** Ed25519 verification by node:crypto, independent of both providers. */
