@@ -1,12 +1,16 @@
 /**
  * The browser build's imports (dist/browser/bundle/meta.json, esbuild's record of what it bundled): no Node
  * built-in, no sodium-native, nothing but our sources and @noble/@scure; every module with a `.browser.ts`
- * sibling was swapped for it; the bundles import only each other. Run `npm run build` first (`npm test` does).
+ * sibling was swapped for it; the bundles import only each other; and an app bundled for the browser gets them
+ * through the package's `browser` export condition. Run `npm run build` first (`npm test` does).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const META = fileURLToPath(new URL('../../dist/browser/bundle/meta.json', import.meta.url));
 
@@ -39,5 +43,27 @@ test('every module with a .browser.ts sibling is replaced by it', () => {
 test('the bundles import only each other', () => {
   for (const [out, o] of Object.entries(meta().outputs)) {
     for (const i of o.imports) assert.ok(!i.external && i.path.startsWith('dist/browser/bundle/'), `${out} imports ${i.path}`);
+  }
+});
+
+test('an app bundled for the browser resolves stronghold-ts, /browser, /procedures and /tauri to the browser bundle', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stronghold-browser-app-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(fileURLToPath(new URL('../../', import.meta.url)), join(dir, 'node_modules/stronghold-ts'));
+    const app = [
+      "import { StrongholdWorker } from 'stronghold-ts';",
+      "import { opfsStorage } from 'stronghold-ts/browser';",
+      "import { ed25519Sign } from 'stronghold-ts/procedures';",
+      "import { Stronghold } from 'stronghold-ts/tauri';",
+      'console.log(StrongholdWorker, opfsStorage, ed25519Sign, Stronghold);',
+    ].join('\n');
+    const r = await build({ stdin: { contents: app, resolveDir: dir }, absWorkingDir: dir, bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    // esbuild follows the link, so the package's files appear by their real paths.
+    const inputs = Object.keys(r.metafile.inputs).filter((p) => p !== '<stdin>');
+    assert.ok(inputs.length >= 4, inputs.join(', '));
+    assert.deepEqual(inputs.filter((p) => !/(^|\/)dist\/browser\/bundle\/[^/]+\.js$/.test(p)), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
