@@ -16,6 +16,8 @@ export type StorageSpec = { kind: 'memory' } | { kind: 'opfs' } | { kind: 'index
  */
 export interface Argon2Spec {
   salt: string;
+  /** Salt bytes to store as `salt` first (an existing app's salt file), replacing what is there. */
+  saltBytes?: Uint8Array;
   memoryKiB: number;
   passes: number;
   parallelism: number;

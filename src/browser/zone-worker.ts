@@ -66,8 +66,13 @@ type Method = (args: unknown[], req: WorkerRequest) => unknown;
 
 const SALT_BYTES = 32;
 
-/** The salt entry beside the snapshot, made (random, 32 bytes) on first use. */
-async function saltOf(s: SnapshotStorage, name: string): Promise<Uint8Array> {
+/** The salt entry beside the snapshot, made (random, 32 bytes) on first use, or stored from `given`. */
+async function saltOf(s: SnapshotStorage, name: string, given: Uint8Array | undefined): Promise<Uint8Array> {
+  if (given !== undefined) {
+    if (given.length !== SALT_BYTES) throw new StrongholdError('InvalidArgument', `"argon2.saltBytes" expected ${SALT_BYTES} bytes, got ${given.length}`, { field: 'argon2.saltBytes', expected: `${SALT_BYTES} bytes` });
+    await s.write(name, given);
+    return given;
+  }
   try {
     const salt = await s.read(name);
     if (salt.length !== SALT_BYTES) throw new StrongholdError('InvalidArgument', `"argon2.salt" expected a salt of ${SALT_BYTES} bytes, got ${salt.length}`, { field: 'argon2.salt', expected: `${SALT_BYTES} bytes` });
@@ -86,7 +91,7 @@ async function keyFor(s: SnapshotStorage, password: Password, argon2: Argon2Spec
   if (typeof password !== 'string') throw new StrongholdError('InvalidArgument', '"password" expected a string to hash with Argon2id', { field: 'password', expected: 'a string' });
   const bytes = new TextEncoder().encode(password);
   try {
-    return { key: await argon2idAsync(bytes, await saltOf(s, argon2.salt), { t: argon2.passes, m: argon2.memoryKiB, p: argon2.parallelism, dkLen: 32 }) };
+    return { key: await argon2idAsync(bytes, await saltOf(s, argon2.salt, argon2.saltBytes), { t: argon2.passes, m: argon2.memoryKiB, p: argon2.parallelism, dkLen: 32 }) };
   } finally {
     wipe(bytes);
   }

@@ -48,6 +48,8 @@ export interface LoadOptions extends Pick<WorkerOpenOptions, 'workFactor' | 'max
   passwordHash?: (password: string) => Uint8Array | number[] | Promise<Uint8Array | number[]>;
   /** `Builder::with_argon2(saltPath)`: the salt entry in the snapshot's storage. Default: `salt.txt` beside the snapshot. */
   argon2?: { saltPath: string };
+  /** The app's existing salt file (with `file`, its snapshot), stored as the salt entry first. */
+  saltFile?: Blob;
   /** Default `{ kind: 'opfs' }`. */
   storage?: StorageSpec;
 }
@@ -248,7 +250,8 @@ export class Stronghold {
       if (typeof path !== 'string' || path.length === 0) throw invalidArgument('path', 'a non-empty snapshot path');
       if (typeof password !== 'string') throw invalidArgument('password', 'a string');
       const o: LoadOptions = { ...defaults, ...options };
-      const { passwordHash, argon2, storage, ...rest } = o;
+      const { passwordHash, argon2, saltFile, storage, ...rest } = o;
+      const saltBytes = saltFile === undefined ? undefined : new Uint8Array(await saltFile.arrayBuffer());
       let key: Uint8Array | null = null;
       if (passwordHash !== undefined) {
         if (typeof passwordHash !== 'function') throw invalidArgument('passwordHash', 'a function (password) => 32 bytes');
@@ -266,7 +269,9 @@ export class Stronghold {
       try {
         const worker = await StrongholdWorker.open({
           ...rest, storage: storage ?? { kind: 'opfs' }, path, create: true,
-          ...(key ? { password: { key } } : { password, argon2: { salt: argon2?.saltPath ?? `${folderOf(path)}${DEFAULT_SALT_FILE}`, ...ARGON2 } }),
+          ...(key ? { password: { key } } : {
+            password, argon2: { salt: argon2?.saltPath ?? `${folderOf(path)}${DEFAULT_SALT_FILE}`, ...ARGON2, ...(saltBytes ? { saltBytes } : {}) },
+          }),
         });
         instances.set(path, worker);
       } finally {

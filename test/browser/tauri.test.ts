@@ -104,5 +104,22 @@ describe('the Tauri facade in Chromium', { skip: skipReason }, () => {
     }
   });
 
+  test('a snapshot and salt.txt the Node facade wrote with the plugin\'s default Argon2id open in the page', async () => {
+    const dir = join(session.scratch, 'node-argon2');
+    mkdirSync(dir);
+    configure({ workFactor: 0 });
+    try {
+      const sh = await Stronghold.load(join(dir, 'app.hold'), 'argon2 password');
+      await (await sh.createClient('app')).getStore().insert('from', Array.from(Buffer.from('node argon2')));
+      await sh.save();
+      await sh.unload();
+    } finally {
+      configure({});
+    }
+    writeFileSync(join(session.scratch, 'app.hold'), readFileSync(join(dir, 'app.hold')));
+    writeFileSync(join(session.scratch, 'salt.txt'), readFileSync(join(dir, 'salt.txt')));
+    assert.equal(await session.call('tauri.js', 'openNodeArgon2', 'app.hold', 'argon2 password', 'app'), 'node argon2');
+  });
+
   test('the page logged no error', () => assert.deepEqual(session.errors, []));
 });

@@ -65,6 +65,14 @@ export async function opfsFiles(names) {
   return Promise.all(names.map(async (n) => blobToBase64(await exportSnapshot(opfsStorage(), n))));
 }
 
+/** Opens a snapshot and its salt.txt the Node facade wrote with the plugin's default Argon2id set-up. */
+export async function openNodeArgon2(name, password, client) {
+  const sh = await Stronghold.load(`imported-argon2/${name}`, password, { file: await fetchBlob(`/scratch/${name}`), saltFile: await fetchBlob('/scratch/salt.txt') });
+  const value = new TextDecoder().decode(new Uint8Array(await (await sh.loadClient(client)).getStore().get('from')));
+  await sh.unload();
+  return value;
+}
+
 /** Opens a snapshot the Node facade wrote (key: SHA-256 of the password, the app's own `passwordHash`). */
 export async function openNodeSnapshot(name, password, client, vault, record) {
   const passwordHash = async (p) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(p)));
