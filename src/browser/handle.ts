@@ -5,14 +5,13 @@
  * the unlocked snapshot, its keys or any secret the procedures use.
  * @module
  */
-import type { Path } from '../engine/location.js';
+import type { ListedRecord } from '../client/client.js';
+import type { Password } from '../client/stronghold.js';
+import type { Location, Path } from '../engine/location.js';
 import type { InsertOptions, StoreKey } from '../engine/store.js';
 import { StrongholdError } from '../errors.js';
 import type { MemoryProtection } from '../memory/guarded.js';
 import type { ProcedureCall } from '../procedures/types.js';
-import type { Location } from '../engine/location.js';
-import type { Password } from '../client/stronghold.js';
-import type { ListedRecord } from '../client/client.js';
 import type { SnapshotProgress } from '../snapshot/codec.js';
 import { decodeValue, encodeCall, encodeValue } from '../zone/calls.js';
 import type { Argon2Spec, StorageSpec, WorkerMessage, WorkerRequest } from './protocol.js';
@@ -35,7 +34,8 @@ export interface WorkerOpenOptions {
   maxWorkFactor?: number;
   /** Milliseconds without a request after which the worker locks itself; 0 never. Default 5 minutes. */
   idleLockMs?: number;
-  onProgress?: (progress: SnapshotProgress & { fraction?: number }) => void;
+  /** Key derivation progress: start, ticks (with `fraction` done), done. */
+  onProgress?: (progress: SnapshotProgress) => void;
   /** Called when the worker locked itself after the idle time. */
   onIdleLock?: () => void;
   /** The bundled zone-worker.js; by default the one beside this bundle. */

@@ -16,7 +16,9 @@
  *   since the first one's worker holds the file's lock; if the new load fails, that path is no longer loaded.
  * @module
  */
-import type { Path } from '../engine/location.js';
+import { assertBytes } from '../assert.js';
+import { StrongholdWorker, type StorageSpec, type WorkerClient, type WorkerOpenOptions } from '../browser/handle.js';
+import { Location as CoreLocation } from '../engine/location.js';
 import { invalidArgument, isStrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { bip39Generate } from '../procedures/bip39-generate.js';
@@ -25,9 +27,6 @@ import { ed25519Sign } from '../procedures/ed25519-sign.js';
 import { publicKey } from '../procedures/public-key.js';
 import { slip10Derive } from '../procedures/slip10-derive.js';
 import { slip10Generate } from '../procedures/slip10-generate.js';
-import { assertBytes } from '../assert.js';
-import { Location as CoreLocation } from '../engine/location.js';
-import { StrongholdWorker, type StorageSpec, type WorkerClient, type WorkerOpenOptions } from '../browser/handle.js';
 import { pluginCall } from './tauri-error.js';
 import { durationMs, EMPTY, Location, toBytesDto, toCoreLocation, toPath, toSecret, type BytesDto } from './tauri-shared.js';
 import type { ClientPath, Duration, RecordPath, StoreKey, VaultPath } from './tauri-types.js';
@@ -299,7 +298,7 @@ export class Stronghold {
 
   createClient(client: ClientPath): Promise<Client> {
     return pluginCall(async () => {
-      await instance(this.path).createClient(toPath(toBytesDto(client), 'client') as Path);
+      await instance(this.path).createClient(toPath(toBytesDto(client), 'client'));
       return new Client(this.path, client);
     });
   }
