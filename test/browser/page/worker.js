@@ -45,7 +45,11 @@ export async function openFromCli(file, password, client, vault, record, message
 /** lock() from the page, calls refused while locked, unlock with the password; then the idle lock. */
 export async function lockAndIdle() {
   const events = [];
-  const sh = await StrongholdWorker.open({ path: 'lock.stronghold', password: 'pw', create: true, workFactor: 0, idleLockMs: 300, onIdleLock: () => events.push('idle') });
+  let idle;
+  const idled = new Promise((resolve) => (idle = resolve));
+  const sh = await StrongholdWorker.open({
+    path: 'lock.stronghold', password: 'pw', create: true, workFactor: 0, idleLockMs: 300, onIdleLock: () => (events.push('idle'), idle()),
+  });
   const c = await sh.createClient('c');
   const key = Location.generic('v', 'k');
   await c.execute(generateKey({ keyType: 'ed25519', output: key }));
@@ -56,7 +60,8 @@ export async function lockAndIdle() {
   await sh.unlock('pw');
   const c2 = await sh.loadClient('c');
   const again = hex(await c2.execute(publicKey({ keyType: 'ed25519', privateKey: key })));
-  await new Promise((r) => setTimeout(r, 700));
+  // Every request counts as use, so wait for the worker's event instead of asking it (5 s at most).
+  await Promise.race([idled, new Promise((r) => setTimeout(r, 5000))]);
   const afterIdle = (await sh.info()).isLocked;
   const idleRefused = await c2.recordExists(key).then(() => null, errorOf);
   await sh.close();
