@@ -23,6 +23,7 @@ export interface WorkerOpenOptions {
   storage?: StorageSpec;
   /** The snapshot's name in that storage. */
   path: string;
+  /** Copied to the worker, which wipes its copy when given as bytes (wipe yours too; a string cannot be wiped). */
   password: Password;
   /** Hash the (string) password with Argon2id in the worker, salted with a salt entry beside the snapshot. */
   argon2?: Argon2Spec;
