@@ -3,6 +3,7 @@
  * the field on error. Messages state what was expected and what arrived (type or length), never contents.
  * @module
  */
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { invalidArgument } from './errors.js';
 
 /** Longest client, vault or record path we accept, in bytes. Our choice: Rust has no limit; 1 KiB covers every known use. */
@@ -82,16 +83,16 @@ const printable = /^[\x20-\x7e]*$/;
 /** How a path appears in messages: its text when printable ASCII, else `0x` + hex. Paths are not secret. */
 export function describePath(path: Uint8Array): string {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(path);
-  return printable.test(text) ? text : `0x${Buffer.from(path).toString('hex')}`;
+  return printable.test(text) ? text : `0x${toHex(path)}`;
 }
 
 /** Lowercase hex of a byte string, even length, as the JSON forms use it. */
 export function parseHex(value: unknown, rule: BytesRule): Uint8Array {
   if (typeof value !== 'string') throw invalidArgument(rule.field, `a lowercase hex string, got ${kind(value)}`, rule.procedure);
   if (value.length % 2 !== 0 || !/^[0-9a-f]*$/.test(value)) throw invalidArgument(rule.field, 'a lowercase hex string of even length', rule.procedure);
-  return assertBytes(Uint8Array.from(Buffer.from(value, 'hex')), rule);
+  return assertBytes(hexToBytes(value), rule);
 }
 
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+  return bytesToHex(bytes);
 }

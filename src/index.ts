@@ -24,3 +24,6 @@ export { isStrongholdError, StrongholdError, type ErrorCode, type ErrorDetails, 
 export type { CryptoProvider } from './crypto/provider.js';
 export { nativeProvider } from './crypto/native.js';
 export { nobleProvider } from './crypto/noble.js';
+export { exportSnapshot, importSnapshot, memoryStorage, type SnapshotLock, type SnapshotStorage } from './snapshot/storage.js';
+export { fileStorage } from './snapshot/file.js';
+export { memoryProtection, type MemoryProtection } from './memory/guarded.js';

@@ -1,7 +1,8 @@
 /**
  * The layers of docs/architecture.md, checked on the source: every import (static or dynamic) goes down the
  * table or stays in its own folder, so data flows one way and there is no cycle between layers. Layers of the
- * same rank (the zone, FROST and p2p, all above the client) do not import each other.
+ * same rank (the zone, FROST and p2p, all above the client) do not import each other. The browser build (src/browser: storage
+ * adapters, the worker zone, its entry) sits above the zone, whose wire form of calls it reuses, and below the facades.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,10 +12,13 @@ import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
-/** Layer → rank, lowest first. `base` is src/errors.ts and src/assert.ts; `front` is src/index.ts. */
+/**
+ * Layer → rank, lowest first. `base` is src/errors.ts and src/assert.ts; `front` is src/index.ts; `platform` holds the
+ * hash primitives that differ between Node and the browser build.
+ */
 const RANK: Record<string, number> = {
-  base: 0, memory: 1, crypto: 2, snapshot: 2, engine: 3, procedures: 4, exec: 5, client: 6,
-  zone: 7, frost: 7, p2p: 7, facades: 8, cli: 9, front: 10,
+  base: 0, platform: 1, memory: 1, crypto: 2, snapshot: 2, engine: 3, procedures: 4, exec: 5, client: 6,
+  zone: 7, frost: 7, p2p: 7, browser: 8, facades: 9, cli: 10, front: 11,
 };
 
 function layerOf(file: string): string {

@@ -4,7 +4,7 @@
  * loaded and its Stronghold unlocked. There is no method that returns a stored secret.
  * @module
  */
-import { assertBytes, describePath, toPathBytes } from '../assert.js';
+import { assertBytes, describePath, toHex, toPathBytes } from '../assert.js';
 import type { ClientDb, RecordInfo } from '../engine/db.js';
 import { vaultId } from '../engine/ids.js';
 import { Location, type Path } from '../engine/location.js';
@@ -199,5 +199,5 @@ export class ClientStore {
 }
 
 function toListed(r: RecordInfo): ListedRecord {
-  return { id: Buffer.from(r.id).toString('hex'), hint: r.hint, length: r.length };
+  return { id: toHex(r.id), hint: r.hint, length: r.length };
 }

@@ -1,7 +1,7 @@
 /**
- * The snapshot file a Stronghold is bound to: its path, the snapshot key (guarded memory), the age session
- * that lets saves skip scrypt, and the writer lock. It reads and writes whole `SnapshotState`s; what they
- * contain is the Stronghold's business.
+ * The snapshot file a Stronghold is bound to: its storage and name (a path for the default file storage), the
+ * snapshot key (guarded memory), the age session that lets saves skip scrypt, and the writer lock. It reads and
+ * writes whole `SnapshotState`s; what they contain is the Stronghold's business.
  *
  * Why reusing the age session is safe: a save under the same header draws a fresh 16-byte payload nonce, and
  * the payload key is HKDF(file key, nonce), so no two saves share a ChaCha20-Poly1305 key and nonce; the header
@@ -9,15 +9,14 @@
  * a new file key and header.
  * @module
  */
-import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { assertBytes, assertInt } from '../assert.js';
-import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { invalidArgument, isStrongholdError } from '../errors.js';
 import { GuardedBuffer, wipe } from '../memory/guarded.js';
 import { AgeSession, createSnapshotSession, DEFAULT_WORK_FACTOR, MAX_READ_WORK_FACTOR, readSnapshot, type SnapshotProgress, writeSnapshot } from '../snapshot/codec.js';
-import { acquireSnapshotLock, readSnapshotFile, removeStaleTemps, writeFileAtomic, type SnapshotLock } from '../snapshot/file.js';
+import { defaultStorage } from '../snapshot/default-storage.js';
 import { passwordKey, SNAPSHOT_KEY_BYTES, V2_DEFAULT_ROUNDS, V2_DEFAULT_SALT, v2PasswordKey } from '../snapshot/keys.js';
 import type { SnapshotState } from '../snapshot/state.js';
+import type { SnapshotLock, SnapshotStorage } from '../snapshot/storage.js';
 
 /**
  * A password (its UTF-8 text or bytes; the key is BLAKE2b-256 of it, as the IOTA SDK does) or a raw
@@ -38,6 +37,8 @@ export interface FileOptions {
   onProgress?: (progress: SnapshotProgress) => void;
   /** How a v2 file's key is derived: PBKDF2-HMAC-SHA512(password, salt, rounds); BLAKE2b-256 is tried next. */
   v2?: { salt?: string | Uint8Array; rounds?: number };
+  /** Where the snapshot lives; default: files on this machine (the path is a file path). */
+  storage?: SnapshotStorage;
 }
 
 const MAX_FACTOR = 63;
@@ -67,6 +68,7 @@ function wipeKeys(state: SnapshotState): void {
 
 export class SnapshotFile {
   readonly path: string;
+  readonly storage: SnapshotStorage;
   readonly readOnly: boolean;
   readonly #maxWorkFactor: number;
   readonly #onProgress: ((progress: SnapshotProgress) => void) | undefined;
@@ -84,6 +86,7 @@ export class SnapshotFile {
   constructor(path: string, options: FileOptions) {
     if (typeof path !== 'string' || path.length === 0) throw invalidArgument('path', 'a non-empty file path');
     this.path = path;
+    this.storage = options.storage ?? defaultStorage;
     this.readOnly = options.readOnly === true;
     this.#workFactorGiven = options.workFactor !== undefined;
     this.#workFactor = assertInt(options.workFactor ?? DEFAULT_WORK_FACTOR, { field: 'workFactor', min: 0, max: MAX_FACTOR });
@@ -107,17 +110,10 @@ export class SnapshotFile {
    */
   async read(password: Password, create: boolean): Promise<SnapshotState | null> {
     try {
-      // A missing folder is a missing snapshot, not a failure to create its lock file.
-      if (!(await stat(dirname(this.path)).then((st) => st.isDirectory(), () => false))) {
-        throw new StrongholdError('SnapshotNotFound', `snapshot ${this.path} does not exist (no such folder)`, { path: this.path });
-      }
-      if (!this.readOnly) {
-        this.#lock = await acquireSnapshotLock(this.path);
-        await removeStaleTemps(this.path, Date.now(), this.#lock.tookOver);
-      }
+      if (!this.readOnly) this.#lock = await this.storage.lock(this.path);
       let bytes: Uint8Array;
       try {
-        bytes = await readSnapshotFile(this.path);
+        bytes = await this.storage.read(this.path);
       } catch (e) {
         if (!create || !isStrongholdError(e, 'SnapshotNotFound')) throw e;
         this.#key = GuardedBuffer.adopt(keyFrom(password));
@@ -155,7 +151,7 @@ export class SnapshotFile {
       const key = this.#key!.read((k) => Uint8Array.from(k));
       try {
         this.#session ??= await createSnapshotSession(key, { workFactor: this.#workFactor, ...this.#progress });
-        await writeFileAtomic(this.path, await writeSnapshot(state, key, { session: this.#session }));
+        await this.storage.write(this.path, await writeSnapshot(state, key, { session: this.#session }));
       } finally {
         wipe(key);
       }
@@ -170,7 +166,7 @@ export class SnapshotFile {
     let session: AgeSession | null = null;
     try {
       session = await createSnapshotSession(key, { workFactor, ...this.#progress });
-      await writeFileAtomic(path, await writeSnapshot(state, key, { session }));
+      await this.storage.write(path, await writeSnapshot(state, key, { session }));
       return { key, session };
     } catch (e) {
       wipe(key);
@@ -187,7 +183,7 @@ export class SnapshotFile {
       wipeKeys(state);
       throw invalidArgument('path', 'a non-empty file path');
     }
-    const lock = path === this.path && this.#lock ? null : await acquireSnapshotLock(path);
+    const lock = path === this.path && this.#lock ? null : await this.storage.lock(path);
     try {
       const { key, session } = await this.#writeNew(path, password, this.#checkFactor(workFactor), state);
       wipe(key);

@@ -7,8 +7,8 @@
  * scrypt; only opening, unlocking and changing the password pay the key derivation.
  * @module
  */
-import { describePath, toPathBytes } from '../assert.js';
-import { nativeProvider } from '../crypto/native.js';
+import { describePath, toHex, toPathBytes } from '../assert.js';
+import { defaultProvider } from '../crypto/default.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { ClientDb } from '../engine/db.js';
 import { clientId } from '../engine/ids.js';
@@ -16,6 +16,7 @@ import type { Path } from '../engine/location.js';
 import { Store } from '../engine/store.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import type { SnapshotState } from '../snapshot/state.js';
+import type { SnapshotStorage } from '../snapshot/storage.js';
 import type { Location } from '../engine/location.js';
 import type { AccessRules } from '../engine/policy.js';
 import { randomOf } from '../exec/chain.js';
@@ -25,7 +26,7 @@ import { SnapshotFile, type FileOptions, type Password } from './snapshot-file.j
 
 export type { Password } from './snapshot-file.js';
 
-const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
+const hexOf = toHex;
 
 /**
  * The client that holds the Stronghold's p2p identity (src/p2p/identity.ts). The API never loads or creates it, so
@@ -77,7 +78,7 @@ export class Stronghold {
   readonly #host: ClientHost;
 
   constructor(options: StrongholdOptions = {}) {
-    this.provider = checkProvider(options.provider ?? nativeProvider);
+    this.provider = checkProvider(options.provider ?? defaultProvider);
     this.runner = options.runner === undefined ? inlineRunner(this.provider) : checkRunner(options.runner);
     this.#now = options.now ?? Date.now;
     this.store = new Store(this.#now);
@@ -95,7 +96,8 @@ export class Stronghold {
 
   /**
    * Opens a snapshot file (v3, or v2 read for migration). Takes the writer lock unless `readOnly`.
-   * A failed open changes nothing on disk.
+   * A failed open changes nothing on disk. `path` names the snapshot in `options.storage`: a file path with the
+   * default file storage, an entry name with another adapter (src/snapshot/storage.ts, src/browser/storage.ts).
    * @throws StrongholdError `SnapshotNotFound`, `Io`, `NotASnapshot`, `UnsupportedVersion`, `Truncated`, `CorruptHeader`,
    *   `WorkFactorTooHigh`, `WrongPassword`, `CorruptPayload`, `DecompressionLimit`, `SnapshotLocked`, `InvalidArgument`
    * @example const sh = await Stronghold.open('wallet.stronghold', password, { create: true })
@@ -124,6 +126,11 @@ export class Stronghold {
     return this.#file?.path ?? null;
   }
 
+  /** The storage the snapshot file lives in, or null for an in-memory Stronghold. */
+  get storage(): SnapshotStorage | null {
+    return this.#file?.storage ?? null;
+  }
+
   /** The format of the opened file: 2 until migrated, 3 otherwise. */
   get snapshotVersion(): 2 | 3 | null {
     return this.#file?.version ?? null;
@@ -147,11 +154,12 @@ export class Stronghold {
 
   /**
    * Writes a copy of the snapshot to another file under another password (a backup), with a fresh header.
-   * This Stronghold keeps its own file and password. Also how a v2 snapshot is migrated to v3.
+   * This Stronghold keeps its own file and password. Also how a v2 snapshot is migrated to v3. The copy goes to the
+   * storage this Stronghold was opened from; an in-memory one writes to `options.storage` (default: files).
    */
-  async saveAs(path: string, password: Password, options: { workFactor?: number } = {}): Promise<void> {
+  async saveAs(path: string, password: Password, options: { workFactor?: number; storage?: SnapshotStorage } = {}): Promise<void> {
     this.#assertUnlocked();
-    const file = this.#file ?? new SnapshotFile(path, { readOnly: true });
+    const file = this.#file ?? new SnapshotFile(path, { readOnly: true, ...(options.storage ? { storage: options.storage } : {}) });
     await file.saveAs(path, password, options.workFactor, this.#exportState());
   }
 

@@ -5,6 +5,7 @@
  * duration of a callback, then wipes it. There is deliberately no way to read a secret out.
  * @module
  */
+import { toHex } from '../assert.js';
 import { StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import type { ClientState, RecordState, VaultState } from '../snapshot/state.js';
@@ -31,7 +32,7 @@ function metaOf(r: StoredRecord): KindAndPolicy {
 /** What a peer may have: live and exportable. */
 const offeredToPeer = (r: StoredRecord): boolean => r.revoke === null && metaOf(r).policy.exportable;
 
-const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
+const hexOf = toHex;
 
 interface Vault {
   id: Uint8Array;
@@ -106,7 +107,7 @@ export class ClientDb {
    */
   recordVersion(loc: Location): string {
     const e = this.#entry(loc);
-    return loc.vaultKey + loc.recordKey + Buffer.from(e.blob.buffer, e.blob.byteOffset, BOX_OVERHEAD).toString('hex');
+    return loc.vaultKey + loc.recordKey + toHex(e.blob.subarray(0, BOX_OVERHEAD));
   }
 
   /** Live records of a vault, in insertion order. */

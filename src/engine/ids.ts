@@ -4,13 +4,12 @@
  * first, so below `h24(key, msg)` spells the key out. Ids are public: they name things, they protect nothing.
  * @module
  */
-import { createHmac } from 'node:crypto';
+import { hmac } from '../platform/crypto.js';
 
 export const ID_LENGTH = 24;
 
 function h24(key: Uint8Array, msg: Uint8Array): Uint8Array {
-  const mac = createHmac('sha512', key).update(msg).digest();
-  return Uint8Array.prototype.slice.call(mac, 0, ID_LENGTH);
+  return hmac('sha512', key, msg).slice(0, ID_LENGTH);
 }
 
 /** ClientId = H24(key = path, msg = path). */

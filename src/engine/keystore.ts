@@ -8,6 +8,7 @@
  * master key in its reserved prefix: the same guarded, mlocked, no-access-when-idle memory, one window per use.
  * @module
  */
+import { toHex } from '../assert.js';
 import { GuardedBuffer, GuardedPool, wipe } from '../memory/guarded.js';
 import { sodium } from '../memory/sodium.js';
 import { BOX_OVERHEAD, openInto, seal } from './record.js';
@@ -31,7 +32,7 @@ export const enginePool = new GuardedPool({
   fillReserved: (mem) => masterKey().read((m) => mem.set(m)),
 });
 
-const hexOf = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.length).toString('hex');
+const hexOf = toHex;
 
 /** Bytes a sealed vault key takes in memory. */
 export const SEALED_KEY_LENGTH = KEY_LENGTH + BOX_OVERHEAD;

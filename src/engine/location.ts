@@ -3,7 +3,7 @@
  * as in Rust's `Location` enum. Paths are UTF-8 strings or bytes (1..MAX_PATH_BYTES).
  * @module
  */
-import { assertInt, describePath, MAX_PATH_BYTES, toPathBytes } from '../assert.js';
+import { assertInt, describePath, MAX_PATH_BYTES, toHex, toPathBytes } from '../assert.js';
 import { StrongholdError } from '../errors.js';
 import { counterRecordId, genericRecordId, vaultId } from './ids.js';
 
@@ -34,8 +34,8 @@ export class Location {
     this.counter = counter;
     this.vaultId = vaultId(vaultPath);
     this.recordId = recordPath ? genericRecordId(vaultPath, recordPath) : counterRecordId(vaultPath, counter!);
-    this.vaultKey = Buffer.from(this.vaultId).toString('hex');
-    this.recordKey = Buffer.from(this.recordId).toString('hex');
+    this.vaultKey = toHex(this.vaultId);
+    this.recordKey = toHex(this.recordId);
     Object.freeze(this);
   }
 

@@ -4,7 +4,7 @@
  * Unlike Rust, expired entries are invisible everywhere, `keys()` included, and are dropped on save.
  * @module
  */
-import { assertBytes, assertInt } from '../assert.js';
+import { assertBytes, assertInt, toHex } from '../assert.js';
 import { invalidArgument } from '../errors.js';
 import type { StoreState, Timestamp } from '../snapshot/state.js';
 
@@ -29,7 +29,7 @@ interface Entry {
   expiration: Timestamp | null;
 }
 
-const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+const hexOf = toHex;
 
 function toKey(key: unknown): Uint8Array {
   const bytes = typeof key === 'string' ? new TextEncoder().encode(key) : key;

@@ -5,8 +5,7 @@
  * object (an application's own runner would be handed every secret).
  * @module
  */
-import { nativeProvider } from '../crypto/native.js';
-import { nobleProvider } from '../crypto/noble.js';
+import { defaultProvider, KNOWN_PROVIDER_NAMES, knownProviders } from '../crypto/default.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { ClientDb } from '../engine/db.js';
 import { invalidArgument } from '../errors.js';
@@ -39,14 +38,14 @@ export function checkRunner(runner: unknown): ProcedureRunner {
 
 /** The provider itself if it is one of this package's; a provider is handed every secret it works on. */
 export function checkProvider(provider: unknown): CryptoProvider {
-  if (provider !== nativeProvider && provider !== nobleProvider) {
-    throw invalidArgument('provider', 'nativeProvider or nobleProvider (a provider receives every secret it works on, so no other is accepted)');
+  if (!knownProviders.includes(provider as CryptoProvider)) {
+    throw invalidArgument('provider', `${KNOWN_PROVIDER_NAMES} (a provider receives every secret it works on, so no other is accepted)`);
   }
   return provider as CryptoProvider;
 }
 
-/** Runs chains in this process with `provider` (`nativeProvider` or `nobleProvider`). */
-export function inlineRunner(provider: CryptoProvider = nativeProvider): ProcedureRunner {
+/** Runs chains in this process with `provider` (`nativeProvider` or `nobleProvider`; in the browser build only `nobleProvider`). */
+export function inlineRunner(provider: CryptoProvider = defaultProvider): ProcedureRunner {
   checkProvider(provider);
   return trustRunner({ run: (db: ClientDb, calls: readonly ProcedureCall[]) => runChain(db, provider, calls) });
 }

@@ -29,10 +29,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { assertBytes, assertInt } from '../assert.js';
+import { assertBytes } from '../assert.js';
 import { Stronghold as CoreStronghold, type OpenOptions } from '../client/stronghold.js';
 import type { Client as CoreClient } from '../client/client.js';
-import { Location as CoreLocation, type Path } from '../engine/location.js';
+import { Location as CoreLocation } from '../engine/location.js';
 import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { bip39Generate } from '../procedures/bip39-generate.js';
@@ -42,17 +42,17 @@ import { publicKey } from '../procedures/public-key.js';
 import { slip10Derive } from '../procedures/slip10-derive.js';
 import { slip10Generate } from '../procedures/slip10-generate.js';
 import { pluginCall } from './tauri-error.js';
+import { durationMs, EMPTY, Location, toBytesDto, toCoreLocation, toPath, toSecret, type BytesDto } from './tauri-shared.js';
 import { tauriArgon2Key, type Argon2Implementation } from './tauri-kdf.js';
 import type { ClientPath, Duration, RecordPath, StoreKey, VaultPath } from './tauri-types.js';
 
 export { isStrongholdError, StrongholdError, type ErrorCode, type ErrorDetails } from '../errors.js';
 export { TauriStrongholdError } from './tauri-error.js';
+export { Location } from './tauri-shared.js';
 export { argon2id, readOrCreateSalt, tauriArgon2Key, TAURI_ARGON2_PARAMS } from './tauri-kdf.js';
 export type {
   AddressInfo, ClientAccess, ClientPath, ConnectionLimits, Duration, NetworkConfig, PeerAddress, Permissions, RecordPath, StoreKey, VaultPath,
 } from './tauri-types.js';
-
-type BytesDto = string | number[];
 
 /** The salt file the Tauri guide's `Builder::with_argon2` set-up uses, in the folder of the snapshot here. */
 export const DEFAULT_SALT_FILE = 'salt.txt';
@@ -95,60 +95,6 @@ function instance(path: string): CoreStronghold {
   if (!loaded) throw invalidArgument('snapshotPath', `a loaded Stronghold (${path} was unloaded or never loaded)`);
   return loaded.sh;
 }
-
-function toBytesDto(v: ClientPath): BytesDto {
-  if (typeof v === 'string') return v;
-  return Array.from(v instanceof ArrayBuffer ? new Uint8Array(v) : (v as ArrayLike<number>));
-}
-
-/** A plugin path or key as this library's path: strings stay UTF-8 text, numbers must be bytes. */
-function toPath(v: unknown, field: string): Path {
-  if (typeof v === 'string' || v instanceof Uint8Array) return v;
-  if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  if (v !== null && typeof v === 'object' && (Symbol.iterator in v || 'length' in v)) {
-    const arr = Array.from(v as ArrayLike<number>);
-    if (arr.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) return Uint8Array.from(arr);
-    throw invalidArgument(field, 'bytes: every element an integer 0..255');
-  }
-  throw invalidArgument(field, 'a string, a byte array or an ArrayBuffer');
-}
-
-/** Secret bytes from `number[]` (the plugin's type) or a Uint8Array; always a fresh copy the caller wipes. */
-function toSecret(v: unknown, field: string): Uint8Array {
-  if (v instanceof Uint8Array) return Uint8Array.from(v);
-  if (Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) return Uint8Array.from(v as number[]);
-  throw invalidArgument(field, 'a number[] of bytes or a Uint8Array');
-}
-
-/** A record location: `Location.generic(vault, record)` or `Location.counter(vault, n)`, `{ type, payload }` as the plugin sends it. */
-export class Location {
-  type: string;
-  payload: Record<string, unknown>;
-
-  constructor(type: string, payload: Record<string, unknown>) {
-    this.type = type;
-    this.payload = payload;
-  }
-
-  static generic(vault: VaultPath, record: RecordPath): Location {
-    return new Location('Generic', { vault: toBytesDto(vault), record: toBytesDto(record) });
-  }
-
-  static counter(vault: VaultPath, counter: number): Location {
-    return new Location('Counter', { vault: toBytesDto(vault), counter });
-  }
-}
-
-function toCoreLocation(loc: unknown, field: string): CoreLocation {
-  const l = loc as { type?: unknown; payload?: Record<string, unknown> } | null;
-  if (l && typeof l === 'object' && l.payload && typeof l.payload === 'object') {
-    if (l.type === 'Generic') return CoreLocation.generic(toPath(l.payload.vault, `${field}.vault`), toPath(l.payload.record, `${field}.record`));
-    if (l.type === 'Counter') return CoreLocation.counter(toPath(l.payload.vault, `${field}.vault`), l.payload.counter as number);
-  }
-  throw invalidArgument(field, 'a Location (Location.generic or Location.counter)');
-}
-
-const EMPTY = (): Uint8Array => new Uint8Array(0);
 
 /**
  * The procedures of a vault, as the plugin's `ProcedureExecutor`. Every method resolves to bytes (empty when the
@@ -277,12 +223,6 @@ export class Store {
   remove(key: StoreKey): Promise<Uint8Array | null> {
     return pluginCall(async () => this.#store().delete(toPath(key, 'key')));
   }
-}
-
-function durationMs(d: Duration): number {
-  const secs = assertInt(d?.secs, { field: 'lifetime.secs', min: 0 });
-  const nanos = assertInt(d?.nanos, { field: 'lifetime.nanos', min: 0, max: 999_999_999 });
-  return Math.max(1, secs * 1000 + Math.ceil(nanos / 1e6));
 }
 
 /** A vault: write-only records, used through the procedures. */

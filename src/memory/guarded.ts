@@ -5,10 +5,17 @@
  * and touching one while it is protected kills the process with SIGSEGV. So the engine never allocates
  * one per record: records stay sealed in ordinary memory, and a small pool of guarded buffers is opened
  * for the duration of one use (`GuardedPool`).
+ *
+ * In the browser build the same classes run on sodium.browser.ts: plain buffers, zeroed after every use, with no
+ * guard pages, mlock or page protection (a browser offers none); `memoryProtection` says which applies.
  * @module
  */
-import { inspect } from 'node:util';
 import { sodium } from './sodium.js';
+
+export { memoryProtection, type MemoryProtection } from './sodium.js';
+
+/** `util.inspect.custom`, by its registered name: the browser build has no node:util. */
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 
 /** Zeroes each array. JavaScript gives no guarantee against copies made by the engine, but every copy we make we wipe. */
 export function wipe(...arrays: (Uint8Array | null | undefined)[]): void {
@@ -33,7 +40,7 @@ let liveBuffers = 0;
  */
 export class GuardedBuffer {
   readonly capacity: number;
-  #mem: Buffer | null;
+  #mem: Uint8Array | null;
   #readers = 0;
   #writers = 0;
   /** Views cached for `writeThenWipe`, the hot path of every use. */
@@ -179,7 +186,7 @@ export class GuardedBuffer {
     return '[GuardedBuffer: hidden]';
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `GuardedBuffer(${this.capacity} bytes, hidden)`;
   }
 }

@@ -1,12 +1,35 @@
 /**
  * The part of sodium-native this project uses, typed here because @types/sodium-native lags the package
  * (it lacks sodium_free and the detached AEAD calls). sodium-native accepts any Uint8Array for buffers.
+ * The browser build replaces this module with sodium.browser.ts (the same calls on @noble/@scure).
  * @module
  */
 import sodiumNative from 'sodium-native';
 
+/** What the memory module can promise where it runs (`memoryProtection`). */
+export interface MemoryProtection {
+  /** Guard pages and a canary around each guarded buffer. */
+  guardPages: boolean;
+  /** Guarded buffers are locked in RAM (not swapped), where the limit allows. */
+  locked: boolean;
+  /** Guarded buffers are unreadable (PROT_NONE) between uses. */
+  noAccessWhileIdle: boolean;
+  /** Buffers we hold are zeroed after use. */
+  wiped: boolean;
+  /** What is not protected, in words. */
+  limits: string;
+}
+
+export const memoryProtection: MemoryProtection = {
+  guardPages: true,
+  locked: true,
+  noAccessWhileIdle: true,
+  wiped: true,
+  limits: 'mlock fails silently above RLIMIT_MEMLOCK; copies the JavaScript engine makes (strings, bigints inside noble) cannot be wiped',
+};
+
 export interface Sodium {
-  sodium_malloc(size: number): Buffer & { secure: boolean };
+  sodium_malloc(size: number): Uint8Array & { secure: boolean };
   sodium_free(buf: Uint8Array): void;
   sodium_memzero(buf: Uint8Array): void;
   sodium_mlock(buf: Uint8Array): void;

@@ -22,7 +22,7 @@
  * @module
  */
 import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
-import { describePath, parseHex } from '../assert.js';
+import { describePath, parseHex, toHex } from '../assert.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
@@ -216,7 +216,7 @@ export const commitmentToJSON = (c: FrostCommitment): { identifier: number; hidi
 });
 
 /** Lowercase hex of public bytes. */
-export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+export const hex = toHex;
 
 /** noble's form of a commitment list. */
 export const toNoble = (list: readonly FrostCommitment[]): { identifier: string; hiding: Uint8Array; binding: Uint8Array }[] =>

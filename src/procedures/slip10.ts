@@ -6,6 +6,7 @@
  * The secp256k1 scalar addition is done on bytes, not bigints, so every intermediate can be wiped.
  * @module
  */
+import { hexToBytes } from '@noble/hashes/utils.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { secretBytes, wipe } from '../memory/guarded.js';
 
@@ -18,7 +19,7 @@ const CURVE_KEY: Record<Slip10Curve, Uint8Array> = {
 };
 
 /** The secp256k1 group order n, big-endian. */
-const N = Uint8Array.from(Buffer.from('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141', 'hex'));
+const N = hexToBytes('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
 
 /** a >= n, for a 32-byte big-endian a. Only ever false in practice (probability ~2^-127). */
 function geN(a: Uint8Array): boolean {

@@ -4,10 +4,10 @@
  * nonce an 11-byte big-endian counter and a last-chunk flag. Mirrors Rust iota-crypto `enc_payload`/`dec_payload`.
  * @module
  */
-import { hkdfSync } from 'node:crypto';
 import { StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { sodium } from '../memory/sodium.js';
+import { hkdf } from '../platform/crypto.js';
 
 /** Plaintext bytes per STREAM chunk (age spec, payload). */
 export const CHUNK_BYTES = 64 * 1024;
@@ -19,7 +19,7 @@ const PAYLOAD_INFO = new TextEncoder().encode('payload');
 
 /** HKDF-SHA256 with a 32-byte output; the caller wipes it. */
 export function hkdf32(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', ikm, salt, info, 32));
+  return hkdf('sha256', ikm, salt, info, 32);
 }
 
 /** Rust `dec_payload_len`: the plaintext length for a payload of `n` bytes (nonce included), or -1. */

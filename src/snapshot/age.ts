@@ -27,11 +27,12 @@
  * A password change must not use the old session: `createAgeSession` makes a new salt, file key and header.
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { base64nopad } from '@scure/base';
 import { assertBytes, assertInt } from '../assert.js';
 import { StrongholdError } from '../errors.js';
 import { GuardedBuffer, wipe } from '../memory/guarded.js';
 import { sodium } from '../memory/sodium.js';
+import { equalBytes, hmac } from '../platform/crypto.js';
 import { decryptPayload, encryptPayload, hkdf32, PAYLOAD_NONCE_BYTES, payloadLength, payloadPlaintextLength, TAG_BYTES } from './age-stream.js';
 import { ageScrypt, type ScryptProgress } from './scrypt.js';
 
@@ -85,17 +86,21 @@ const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30
 
 /** Canonical unpadded standard base64 of exactly `size` bytes, as Rust's `STANDARD_NO_PAD` (and age's `Strict()`) require. */
 function base64Field(bytes: Uint8Array, at: number, chars: number, size: number, field: string): Uint8Array {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + at, chars).toString('latin1');
-  const decoded = Buffer.from(text, 'base64');
-  // Re-encoding catches every non-canonical form: padding, stray characters, non-zero trailing bits.
-  if (!/^[A-Za-z0-9+/]+$/.test(text) || decoded.length !== size || decoded.toString('base64').replace(/=+$/, '') !== text) {
-    throw corruptHeader(`${field} is not ${size} bytes of canonical base64`);
+  const text = String.fromCharCode(...bytes.subarray(at, at + chars));
+  const bad = (): StrongholdError<'CorruptHeader'> => corruptHeader(`${field} is not ${size} bytes of canonical base64`);
+  let decoded: Uint8Array;
+  try {
+    decoded = base64nopad.decode(text);
+  } catch {
+    throw bad();
   }
-  return Uint8Array.from(decoded);
+  // Re-encoding catches every non-canonical form: padding, stray characters, non-zero trailing bits.
+  if (!/^[A-Za-z0-9+/]+$/.test(text) || decoded.length !== size || base64nopad.encode(decoded) !== text) throw bad();
+  return decoded;
 }
 
 function b64(bytes: Uint8Array): Uint8Array {
-  return enc.encode(Buffer.from(bytes).toString('base64').replace(/=+$/, ''));
+  return enc.encode(base64nopad.encode(bytes));
 }
 
 /**
@@ -136,7 +141,7 @@ export function parseHeader(body: Uint8Array, reportOffset = 0): AgeHeader {
 
 function headerMac(fileKey: Uint8Array, macInput: Uint8Array): Uint8Array {
   const macKey = hkdf32(fileKey, new Uint8Array(0), HEADER_INFO);
-  const mac = Uint8Array.from(createHmac('sha256', macKey).update(macInput).digest());
+  const mac = hmac('sha256', macKey, macInput);
   wipe(macKey);
   return mac;
 }
@@ -197,7 +202,7 @@ export class AgeSession {
   /** True if `passphrase` is the one this session's header was made or opened with. */
   matches(passphrase: Uint8Array): boolean {
     const fp = AgeSession.#fingerprint(passphrase, this.#checkSalt);
-    return timingSafeEqual(fp, this.#check);
+    return equalBytes(fp, this.#check);
   }
 
   /**
@@ -341,7 +346,7 @@ export async function ageDecrypt(passphrase: Uint8Array, body: Uint8Array, opts:
   }
   try {
     const mac = headerMac(fileKey, body.subarray(0, h.length - MAC_B64 - 2));
-    const macOk = timingSafeEqual(mac, h.mac);
+    const macOk = equalBytes(mac, h.mac);
     if (!macOk) throw corruptHeader('header MAC');
     const plaintext = decryptPayload(fileKey, payload, plaintextLength);
     if (!opts.keepSession) return { plaintext, workFactor: h.workFactor };

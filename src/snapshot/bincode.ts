@@ -9,6 +9,7 @@
  * Rust never writes anything the decoder refuses. Every failure is `CorruptPayload` with a `reason`.
  * @module
  */
+import { toHex } from '../assert.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
 import type { ClientState, KeystoreEntry, RecordState, SnapshotState, StoreEntryState, StoreState, Timestamp, VaultState } from './state.js';
 
@@ -107,7 +108,7 @@ class Reader {
   }
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+const hex = toHex;
 
 function unique(seen: Set<string>, id: Uint8Array, what: string): void {
   const k = hex(id);

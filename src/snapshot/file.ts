@@ -17,10 +17,9 @@ import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pro
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StrongholdError } from '../errors.js';
-import { MAX_DECOMPRESSED_BYTES } from './codec.js';
+import { MAX_SNAPSHOT_FILE_BYTES, type SnapshotLock, type SnapshotStorage } from './storage.js';
 
-/** Our choice: a compressed state is at most 1/255 larger than the 1 GiB decompression cap, plus headers. */
-export const MAX_SNAPSHOT_FILE_BYTES = MAX_DECOMPRESSED_BYTES + (MAX_DECOMPRESSED_BYTES >> 7);
+export { MAX_SNAPSHOT_FILE_BYTES, type SnapshotLock } from './storage.js';
 /** Snapshot files hold secrets: owner read/write only. */
 const FILE_MODE = 0o600;
 /** Attempts to take over a stale lock before giving up (another process may be doing the same). */
@@ -116,15 +115,6 @@ export async function readSnapshotFile(path: string): Promise<Uint8Array> {
     if (errno(e) === 'ENOENT') throw new StrongholdError('SnapshotNotFound', `snapshot ${path} does not exist`, { path }, { cause: e });
     throw io(path, 'read', e);
   }
-}
-
-/** A held writer lock. */
-export interface SnapshotLock {
-  readonly path: string;
-  /** True when the lock was taken over from a writer that is gone (its temporary files may be left). */
-  readonly tookOver: boolean;
-  /** Removes the lock file if it is still ours. Idempotent. */
-  release(): Promise<void>;
 }
 
 interface LockContent {
@@ -256,3 +246,22 @@ function makeLock(path: string, lockPath: string, token: string, tookOver: boole
     },
   };
 }
+
+/**
+ * Snapshot files on this machine, the default storage: `write` is `writeFileAtomic`; `lock` refuses a missing
+ * folder (no snapshot can be created there), takes `<path>.lock` and removes temporaries a killed writer left.
+ */
+export const fileStorage: SnapshotStorage = {
+  kind: 'file',
+  read: readSnapshotFile,
+  write: writeFileAtomic,
+  async lock(path) {
+    // A missing folder is a missing snapshot, not a failure to create its lock file.
+    if (!(await stat(dirname(path)).then((st) => st.isDirectory(), () => false))) {
+      throw new StrongholdError('SnapshotNotFound', `snapshot ${path} does not exist (no such folder)`, { path });
+    }
+    const lock = await acquireSnapshotLock(path);
+    await removeStaleTemps(path, Date.now(), lock.tookOver);
+    return lock;
+  },
+};

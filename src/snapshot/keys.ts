@@ -6,11 +6,11 @@
  * Everything else in this folder takes the raw 32-byte key.
  * @module
  */
-import { pbkdf2Sync } from 'node:crypto';
 import { assertBytes, assertInt } from '../assert.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import { sodium } from '../memory/sodium.js';
+import { pbkdf2 } from '../platform/crypto.js';
 
 /** Length of every snapshot key. */
 export const SNAPSHOT_KEY_BYTES = 32;
@@ -48,10 +48,8 @@ export function v2PasswordKey(password: string | Uint8Array, salt: string | Uint
   assertInt(rounds, { field: 'rounds', min: 1, max: 10_000_000 });
   const saltBytes = typeof salt === 'string' ? new TextEncoder().encode(salt) : assertBytes(salt, { field: 'salt' });
   const bytes = passwordBytes(password);
-  const buf = pbkdf2Sync(bytes, saltBytes, rounds, SNAPSHOT_KEY_BYTES, 'sha512');
+  const key = pbkdf2('sha512', bytes, saltBytes, rounds, SNAPSHOT_KEY_BYTES);
   wipe(bytes);
-  const key = Uint8Array.from(buf);
-  wipe(buf);
   return key;
 }
 

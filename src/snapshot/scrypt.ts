@@ -2,14 +2,15 @@
  * scrypt (RFC 7914) for the age scrypt recipient: r = 8, p = 1, 32-byte output, N = 2^W.
  *
  * W >= 1 runs in node:crypto's native scrypt on the libuv thread pool, so the event loop stays free during
- * an unlock at W = 19 (512 MiB, 1-2 s). Node refuses N = 1, which Stronghold writes at W = 0 (the IOTA SDK
- * test fixtures), so W = 0 uses the small RFC 7914 implementation below; at N = 1 it costs microseconds.
- * Node gives no progress, so progress is coarse: start, a tick per interval with the elapsed time, done.
+ * an unlock at W = 19 (512 MiB, 1-2 s); in the browser build, in @noble/hashes' async scrypt, which yields to the
+ * event loop every few milliseconds and reports how far it is (`fraction`). Node and noble refuse N = 1, which
+ * Stronghold writes at W = 0 (the IOTA SDK test fixtures), so W = 0 uses the small RFC 7914 implementation
+ * below; at N = 1 it costs microseconds. Progress: start, a tick per interval with the elapsed time, done.
  * @module
  */
-import { pbkdf2Sync, scrypt as nodeScrypt } from 'node:crypto';
 import { StrongholdError } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
+import { pbkdf2, scrypt } from '../platform/crypto.js';
 
 /** age fixes the block size (age spec, scrypt recipient). */
 export const SCRYPT_R = 8;
@@ -27,6 +28,8 @@ export interface ScryptProgress {
   phase: 'start' | 'tick' | 'done';
   workFactor: number;
   elapsedMs: number;
+  /** Fraction done, 0..1, where the implementation tells (the browser build); absent with node:crypto. */
+  fraction?: number;
 }
 
 /** Options of `ageScrypt`. */
@@ -54,26 +57,40 @@ export function scryptMaxmem(workFactor: number): number {
  */
 export async function ageScrypt(passphrase: Uint8Array, salt: Uint8Array, workFactor: number, opts: ScryptOptions = {}): Promise<Uint8Array> {
   const started = performance.now();
-  const report = (phase: ScryptProgress['phase']): void => opts.onProgress?.({ phase, workFactor, elapsedMs: performance.now() - started });
+  let fraction: number | undefined;
+  const report = (phase: ScryptProgress['phase']): void =>
+    opts.onProgress?.({ phase, workFactor, elapsedMs: performance.now() - started, ...(fraction === undefined ? {} : { fraction }) });
   report('start');
   if (workFactor === 0) {
     const key = scryptSync(passphrase, salt, 1, SCRYPT_R, SCRYPT_P, SCRYPT_KEY_BYTES);
     report('done');
     return key;
   }
-  const timer = opts.onProgress ? setInterval(() => report('tick'), PROGRESS_INTERVAL_MS) : undefined;
-  timer?.unref();
+  // Ticks come from a timer (node:crypto says nothing until it is done) and from noble's own progress callback,
+  // whose yields (scheduler.yield in browsers) run ahead of timers, which can then starve until the end.
+  let lastTick = started;
+  const tick = (): void => {
+    const now = performance.now();
+    if (now - lastTick < PROGRESS_INTERVAL_MS) return;
+    lastTick = now;
+    report('tick');
+  };
+  const timer = opts.onProgress ? setInterval(tick, PROGRESS_INTERVAL_MS) : undefined;
+  // Node's timers keep the process alive unless unref'd; a browser's have no unref.
+  (timer as { unref?: () => void } | undefined)?.unref?.();
   try {
-    const buf = await new Promise<Buffer>((resolve, reject) => {
-      try {
-        nodeScrypt(passphrase, salt, SCRYPT_KEY_BYTES, { N: 2 ** workFactor, r: SCRYPT_R, p: SCRYPT_P, maxmem: scryptMaxmem(workFactor) }, (err, key) =>
-          err ? reject(tooBig(workFactor, err)) : resolve(key));
-      } catch (err) {
-        reject(tooBig(workFactor, err));
-      }
-    });
-    const key = Uint8Array.from(buf);
-    wipe(buf);
+    let key: Uint8Array;
+    try {
+      key = await scrypt(passphrase, salt, {
+        N: 2 ** workFactor, r: SCRYPT_R, p: SCRYPT_P, dkLen: SCRYPT_KEY_BYTES, maxmem: scryptMaxmem(workFactor),
+        onProgress: (f) => {
+          fraction = f;
+          if (opts.onProgress) tick();
+        },
+      });
+    } catch (err) {
+      throw tooBig(workFactor, err);
+    }
     report('done');
     return key;
   } finally {
@@ -147,18 +164,14 @@ function roMix(block: Uint32Array, n: number, r: number): void {
  * @returns a fresh key of `dkLen` bytes
  */
 export function scryptSync(passphrase: Uint8Array, salt: Uint8Array, n: number, r: number, p: number, dkLen: number): Uint8Array {
-  const bBuf = pbkdf2Sync(passphrase, salt, 1, p * 128 * r, 'sha256');
-  const b = new Uint8Array(bBuf);
-  wipe(bBuf);
+  const b = pbkdf2('sha256', passphrase, salt, 1, p * 128 * r);
   const words = new Uint32Array(b.length / 4);
   const view = new DataView(b.buffer);
   for (let i = 0; i < words.length; i++) words[i] = view.getUint32(i * 4, true);
   for (let i = 0; i < p; i++) roMix(words.subarray(i * 32 * r, (i + 1) * 32 * r), n, r);
   for (let i = 0; i < words.length; i++) view.setUint32(i * 4, words[i]!, true);
   words.fill(0);
-  const keyBuf = pbkdf2Sync(passphrase, b, 1, dkLen, 'sha256');
+  const key = pbkdf2('sha256', passphrase, b, 1, dkLen);
   wipe(b);
-  const key = Uint8Array.from(keyBuf);
-  wipe(keyBuf);
   return key;
 }

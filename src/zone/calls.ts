@@ -9,6 +9,7 @@
  * peers send them; those go through `parseChain` unchanged.
  * @module
  */
+import { toHex } from '../assert.js';
 import { vaultId } from '../engine/ids.js';
 import { Location } from '../engine/location.js';
 import { invalidArgument, StrongholdError } from '../errors.js';
@@ -20,12 +21,14 @@ import type { ProcedureCall } from '../procedures/types.js';
 /** How deep a call's input may nest on the wire (the deepest catalogue input is 3). */
 const MAX_DEPTH = 8;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextEncoder();
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A path as text when it round-trips through UTF-8 (paths are not secret), else as an attachment. */
 function encodePath(path: Uint8Array, attach: (b: Uint8Array) => number): unknown {
   try {
     const text = strictUtf8.decode(path);
-    if (Buffer.from(text, 'utf8').equals(path)) return text;
+    if (sameBytes(utf8.encode(text), path)) return text;
   } catch {
     // not UTF-8: send the bytes
   }
@@ -139,7 +142,7 @@ export function chainSelection(calls: readonly ProcedureCall[]): Map<string, Set
   const selection = new Map<string, Set<string> | null>();
   for (const c of calls) {
     const { inputs, outputs, vaults } = c.procedure.locations(c.input);
-    for (const p of vaults) selection.set(Buffer.from(vaultId(p)).toString('hex'), null);
+    for (const p of vaults) selection.set(toHex(vaultId(p)), null);
     for (const loc of [...inputs, ...outputs]) {
       if (!selection.has(loc.vaultKey)) selection.set(loc.vaultKey, new Set());
       selection.get(loc.vaultKey)?.add(loc.recordKey);
