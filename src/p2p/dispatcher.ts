@@ -5,9 +5,10 @@
  *
  * Every request is checked against the peer's requests in flight (over all its streams), validated
  * (messages.ts), checked by the firewall, then by the cost limits and the peer's budget (limits.ts), then run
- * under a timeout. The timeout answers the peer; it stops the work only where the runner can: the secure zone
- * (`processZone({ timeoutMs })`) kills a chain past its deadline and keeps none of its writes, while the inline
- * runner finishes a synchronous step first (the cost limits are what bound it there).
+ * under a timeout. The timeout answers the peer and aborts the request's signal (`RunOptions.signal`), which stops
+ * the work where the runner can: in a zone pool (src/zone/pool.ts) or zone a chain still waiting never runs and
+ * one running is killed with its zone, none of its writes kept; the inline runner finishes a synchronous step
+ * first (the cost limits are what bound it there).
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -91,23 +92,25 @@ export class Dispatcher {
     let work: Promise<Reply> | undefined;
     try {
       const req = parseRequest(id, header, blob);
-      let expired = false;
+      // The deadline: the peer is answered Timeout, and the signal tells the runner that the chain must not start
+      // if it still waits for a zone, or must be stopped (its writes not kept) if it runs in one.
+      const deadline = new AbortController();
       const timeoutError = new StrongholdError('Timeout', `${req.type} took longer than ${timeoutMs} ms`, { operation: req.type, ms: timeoutMs });
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          expired = true;
+          deadline.abort(timeoutError);
           reject(timeoutError);
         }, timeoutMs).unref();
       });
       work = (async () => {
         await firewall.check(peer, req);
         // Answered with Timeout while the firewall was deciding: the request must not run afterwards.
-        if (expired) throw timeoutError;
+        if (deadline.signal.aborted) throw timeoutError;
         // After the firewall: a peer without a rule learns nothing about the limits.
         if (req.type === 'execute') checkChainCost(req.calls, limits);
         const end = this.#budget.start(peer);
         try {
-          return await this.#withClient(req.client, (client) => this.#run(client, peer, req));
+          return await this.#withClient(req.client, (client) => this.#run(client, peer, req, deadline.signal));
         } finally {
           end();
         }
@@ -155,11 +158,11 @@ export class Dispatcher {
     return fn(client);
   }
 
-  async #run(client: Client, peer: string, req: Request): Promise<Reply> {
+  async #run(client: Client, peer: string, req: Request, signal: AbortSignal): Promise<Reply> {
     const { firewall } = this.#init;
     switch (req.type) {
       case 'execute': {
-        const outputs = await client.executeChain(req.calls);
+        const outputs = await client.executeChain(req.calls, { signal, caller: peer });
         return { result: { results: req.calls.map((call, i) => resultToJSON(call, outputs[i])) } };
       }
       case 'writeSecret':

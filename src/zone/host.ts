@@ -21,7 +21,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { trustRunner, type ProcedureRunner } from '../exec/runner.js';
+import { abortedBefore, trustRunner, type ProcedureRunner, type RunOptions } from '../exec/runner.js';
 import { isCall } from '../procedures/fields.js';
 import { isRegistered } from '../procedures/registry.js';
 import type { ClientDb } from '../engine/db.js';
@@ -46,6 +46,11 @@ export interface ZoneOptions {
   workerPath?: string;
   /** Disable core dumps of the zone with `prlimit --core=0` when it exists. Default true. */
   noCoreDumps?: boolean;
+  /**
+   * Start a new zone at once when one that had started is killed or dies (a server's pool does), so the next
+   * request does not wait for a zone to start. Default false: the next request starts it.
+   */
+  restart?: boolean;
 }
 
 /** What a test hook did in the zone (test builds only; see worker.ts). */
@@ -85,6 +90,15 @@ export function zoneNodeFlags(workerPath: string): string[] {
   return [permission, '--allow-addons', ...reads.map((p) => `--allow-fs-read=${p}`), '--no-warnings', '--disallow-code-generation-from-strings', '--clear-free-memory'];
 }
 
+/** InvalidArgument when `calls` is not an array of calls made by a builder or the parser, else null. */
+export function invalidCalls(calls: unknown): StrongholdError | null {
+  if (!Array.isArray(calls)) return invalidArgument('calls', 'an array of procedure calls');
+  for (const [i, c] of calls.entries()) {
+    if (!isCall(c) || !isRegistered((c as ProcedureCall).procedure)) return invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure');
+  }
+  return null;
+}
+
 /** The zone's error, with its cause (the failing step's own error) when it sent one. */
 function errorFrom(json: unknown): StrongholdError {
   const err = StrongholdError.fromJSON(json);
@@ -117,8 +131,16 @@ interface Job {
   calls: readonly ProcedureCall[];
   /** The chain as the caller's JSON, for `runJson`; undefined for `run`. */
   json: unknown;
+  /** Aborted while waiting: the chain never runs; while running: the zone is stopped and nothing of it is kept. */
+  signal: AbortSignal | undefined;
   resolve: (outputs: unknown[]) => void;
   reject: (e: unknown) => void;
+}
+
+/** What a zone stopped for an aborted chain fails with: the signal's reason when it is a StrongholdError (a server's Timeout). */
+function killReason(signal: AbortSignal): StrongholdError | undefined {
+  const r: unknown = signal.reason;
+  return isStrongholdError(r) ? (r as StrongholdError) : undefined;
 }
 
 type ChainResult = { ok: true; outputs: unknown[] } | { ok: false; error: StrongholdError };
@@ -142,6 +164,8 @@ class Zone {
   stderrTail: Buffer = Buffer.alloc(0);
   #ready: Promise<void>;
   #dead: StrongholdError | null = null;
+  /** True once the zone finished its start: only such a zone is restarted when it dies. */
+  started = false;
   #nextId = 1;
 
   constructor(workerPath: string, options: ZoneOptions, onExit: (zone: Zone) => void) {
@@ -214,6 +238,7 @@ class Zone {
           wipe(plain);
           clearTimeout(timer);
           this.#idle();
+          this.started = true;
           resolve();
           return;
         }
@@ -268,8 +293,9 @@ class Zone {
     return this.#dead !== null;
   }
 
-  kill(): void {
-    this.#dead ??= this.#crashed(null, 'SIGKILL');
+  /** Stops the zone; requests in flight fail with `reason` (default ZoneCrashed). */
+  kill(reason?: StrongholdError): void {
+    this.#dead ??= reason ?? this.#crashed(null, 'SIGKILL');
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
@@ -342,6 +368,8 @@ export class ZoneRunner implements ProcedureRunner {
       const zone = new Zone(this.#workerPath, this.#options, (z) => {
         this.#last = z;
         if (this.#zone === z) this.#zone = null;
+        // A zone that never started is not restarted: it would fail again, in a loop.
+        if (this.#options.restart === true && z.started && !this.#closed) this.#ensure().catch(() => {});
       });
       this.#zone = zone;
     }
@@ -357,12 +385,10 @@ export class ZoneRunner implements ProcedureRunner {
     return next;
   }
 
-  run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
-    if (!Array.isArray(calls)) return Promise.reject(invalidArgument('calls', 'an array of procedure calls'));
-    for (const [i, c] of calls.entries()) {
-      if (!isCall(c) || !isRegistered(c.procedure)) return Promise.reject(invalidArgument(`calls[${i}]`, 'a procedure call built by a procedure builder or parseProcedure'));
-    }
-    return this.#enqueue(db, calls, undefined);
+  run(db: ClientDb, calls: readonly ProcedureCall[], options?: RunOptions): Promise<unknown[]> {
+    const invalid = invalidCalls(calls);
+    if (invalid) return Promise.reject(invalid);
+    return this.#enqueue(db, calls, undefined, options?.signal);
   }
 
   /**
@@ -371,19 +397,27 @@ export class ZoneRunner implements ProcedureRunner {
    * validate it first and to know which records to ship. Outputs come back as values, as from `run`.
    * Hex fields are JavaScript strings on both sides, which cannot be wiped: prefer `run` for secret inputs.
    */
-  runJson(db: ClientDb, chain: unknown): Promise<unknown[]> {
+  runJson(db: ClientDb, chain: unknown, options?: RunOptions): Promise<unknown[]> {
     let calls: ProcedureCall[];
     try {
       calls = parseChain(chain);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#enqueue(db, calls, chain);
+    return this.#enqueue(db, calls, chain, options?.signal);
   }
 
-  #enqueue(db: ClientDb, calls: readonly ProcedureCall[], json: unknown): Promise<unknown[]> {
+  #enqueue(db: ClientDb, calls: readonly ProcedureCall[], json: unknown, signal: AbortSignal | undefined): Promise<unknown[]> {
+    const aborted = abortedBefore({ signal });
+    if (aborted) return aborted;
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ db, calls, json, resolve, reject });
+      const job: Job = { db, calls, json, signal, resolve, reject };
+      this.#waiting.push(job);
+      // Aborted while waiting: out of the queue at once, so it can never be taken into a batch later.
+      signal?.addEventListener('abort', () => {
+        const i = this.#waiting.indexOf(job);
+        if (i >= 0) (this.#waiting.splice(i, 1), reject(signal.reason));
+      }, { once: true });
       this.#schedule();
     });
   }
@@ -412,14 +446,20 @@ export class ZoneRunner implements ProcedureRunner {
       try {
         this.#settle(batch, await this.#run(first.db, batch));
       } catch (e) {
-        if (!isStrongholdError(e, 'Timeout') || batch.length === 1) {
-          for (const job of batch) job.reject(e);
+        const stopped = batch.some((j) => j.signal?.aborted);
+        if (batch.length === 1 || !(stopped || isStrongholdError(e, 'Timeout'))) {
+          for (const job of batch) job.reject(job.signal?.aborted ? job.signal.reason : e);
           return;
         }
         // The deadline is each chain's: a batch past it does not say which chain was slow. Nothing of it was
         // merged (the zone was killed before replying), so each chain runs again alone, in order, on a new zone,
-        // and only the one that alone exceeds the deadline fails with Timeout.
+        // and only the one that alone exceeds the deadline fails with Timeout. A chain whose signal was aborted
+        // (its caller was answered already) is not run again.
         for (const job of batch) {
+          if (job.signal?.aborted) {
+            job.reject(job.signal.reason);
+            continue;
+          }
           try {
             this.#settle([job], await this.#run(first.db, [job]));
           } catch (err) {
@@ -440,6 +480,9 @@ export class ZoneRunner implements ProcedureRunner {
 
   async #run(db: ClientDb, batch: readonly Job[]): Promise<ChainResult[]> {
     const zone = await this.#ensure();
+    // Aborted while the zone started: the batch goes no further (its other chains run again alone).
+    const stopped = batch.find((j) => j.signal?.aborted);
+    if (stopped) throw stopped.signal!.reason;
     const subset = db.exportSubset(selectionFor(db, batch.flatMap((j) => j.calls)));
     let state: Uint8Array;
     try {
@@ -450,12 +493,16 @@ export class ZoneRunner implements ProcedureRunner {
     }
     const blobs: Uint8Array[] = [state];
     let reply: Awaited<ReturnType<Zone['request']>>;
+    // A chain aborted while it runs stops the zone: the batch fails with its reason and nothing of it is merged.
+    const stops = batch.flatMap((j) => (j.signal ? [[j.signal, () => zone.kill(killReason(j.signal!))] as const] : []));
     try {
+      for (const [signal, stop] of stops) signal.addEventListener('abort', stop, { once: true });
       const chains = batch.map((j) => (j.json === undefined
         ? { form: 'bytes', calls: j.calls.map((c) => encodeCall(c, blobs)) }
         : { form: 'json', calls: j.json }));
       reply = await zone.request({ t: 'run', chains, state: 0 }, blobs, this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } finally {
+      for (const [signal, stop] of stops) signal.removeEventListener('abort', stop);
       wipe(state);
     }
     try {
