@@ -15,7 +15,7 @@
  * @module
  */
 export { Stronghold, type OpenOptions, type Password, type StrongholdOptions } from './client/stronghold.js';
-export { Client, ClientStore, Vault, type ListedRecord } from './client/client.js';
+export { Client, ClientStore, Vault, type ListedRecord, type ProcedureClient } from './client/client.js';
 export { inlineRunner, type ProcedureRunner, type RunOptions } from './exec/runner.js';
 export { processZone, type ZoneOptions } from './zone/host.js';
 export { zonePool, ZonePool, DEFAULT_POOL_SIZE, type PoolOptions } from './zone/pool.js';

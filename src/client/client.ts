@@ -33,7 +33,19 @@ export interface ListedRecord {
   length: number;
 }
 
-export class Client {
+/**
+ * What runs typed procedure calls (the calls a builder such as `ed25519Sign({...})` returns) and gives back
+ * their typed outputs: a local `Client` and a `RemoteClient` (stronghold-ts/p2p) alike, so code written against
+ * it runs on either, and the compiler checks both.
+ */
+export interface ProcedureClient {
+  /** Runs one procedure; returns its output, typed by the builder. */
+  execute<O>(call: ProcedureCall<unknown, O>): Promise<O>;
+  /** Runs procedures in order, with rollback on failure; returns their outputs. */
+  executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]>;
+}
+
+export class Client implements ProcedureClient {
   readonly path: Uint8Array;
   readonly id: Uint8Array;
   readonly #host: ClientHost;

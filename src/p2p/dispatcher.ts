@@ -23,6 +23,7 @@ import { writeSnapshot } from '../snapshot/codec.js';
 import type { Firewall } from './firewall.js';
 import { checkChainCost, limitExceeded, PeerBudget, type RequestLimits } from './limits.js';
 import { errorFrame, okFrame, parseRequest, protocolError, type Request } from './messages.js';
+import { encodeOutputs } from './outputs.js';
 import { agree, wipeState } from './sync.js';
 
 export interface DispatcherInit {
@@ -163,6 +164,8 @@ export class Dispatcher {
     switch (req.type) {
       case 'execute': {
         const outputs = await client.executeChain(req.calls, { signal, caller: peer });
+        // Typed values when the caller asked for them (remote parity), else the JSON form.
+        if (req.values) return encodeOutputs(outputs);
         return { result: { results: req.calls.map((call, i) => resultToJSON(call, outputs[i])) } };
       }
       case 'writeSecret':

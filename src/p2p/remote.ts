@@ -16,7 +16,10 @@ import type { ListedRecord } from '../client/client.js';
 import { syncEndpoint, type Stronghold } from '../client/stronghold.js';
 import { clientId } from '../engine/ids.js';
 import type { Location, Path } from '../engine/location.js';
-import { isStrongholdError, StrongholdError } from '../errors.js';
+import type { ProcedureClient } from '../client/client.js';
+import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { isCall } from '../procedures/fields.js';
+import { isRegistered } from '../procedures/registry.js';
 import { procedureToJSON } from '../procedures/json.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { Channel, type Answer } from './channel.js';
@@ -24,6 +27,7 @@ import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEO
 import { hasPeerIdentity, peerIdentity } from './identity.js';
 import { parseWireRecords, parseWireVaultIds, protocolError, type RequestBody, type RequestType } from './messages.js';
 import { createNode } from './node.js';
+import { decodeOutputs } from './outputs.js';
 import { RemoteStore, type Ask } from './remote-store.js';
 import { exportRecords, parseHierarchy } from './remote-sync.js';
 import { expectBool, expectObject } from './results.js';
@@ -134,16 +138,25 @@ export class RemoteStronghold<N extends Libp2p | undefined = Libp2p> {
   }
 }
 
-/** A procedure for a remote client: the call a typed builder returns (what a local `Client` takes), or its JSON form. */
-export type RemoteCall = ProcedureCall | Record<string, unknown>;
-
-/** A JSON form always has a string `type`; a builder's call has none, only `procedure` and `input`. */
-function isProcedureCall(c: RemoteCall): c is ProcedureCall {
-  return typeof (c as { type?: unknown }).type !== 'string' && 'procedure' in c && 'input' in c;
+/** A remote client in the JSON form: procedures as `{type, ...fields}` objects, results as JSON. */
+export interface RemoteJsonClient {
+  /** Runs one procedure; returns the JSON form of its output (hex for bytes, null for none). */
+  execute(procedure: Record<string, unknown>): Promise<unknown>;
+  /** Runs a chain, with the same rollback as locally; returns the JSON results. */
+  executeChain(chain: readonly Record<string, unknown>[]): Promise<unknown[]>;
 }
 
-/** A client of a remote Stronghold: the methods of a local `Client`, async; results in their JSON form. */
-export class RemoteClient {
+/** True for a call a procedure builder or the parser made; not for its JSON form or a look-alike. */
+function isBuilderCall(c: unknown): c is ProcedureCall {
+  return isCall(c) && isRegistered((c as ProcedureCall).procedure);
+}
+
+/**
+ * A client of a remote Stronghold: the methods of a local `Client`, async. `execute` and `executeChain` take the
+ * typed calls a local client takes and return the same typed outputs (`ProcedureClient`, one type for both);
+ * `json` takes and returns the JSON form (docs/procedures.md), as the command line does.
+ */
+export class RemoteClient implements ProcedureClient {
   readonly #remote: RemoteStronghold<Libp2p | undefined>;
   readonly path: Uint8Array;
 
@@ -157,19 +170,38 @@ export class RemoteClient {
     return this.#remote.request(type, { client: this.path, ...body }, blob);
   }
 
-  /**
-   * Runs one procedure: a call made by a typed builder (`ed25519Sign({...})`, as a local `Client` takes) or its JSON
-   * form. Returns the JSON form of the output (hex for bytes), which is what travels.
-   */
-  async execute(procedure: RemoteCall): Promise<unknown> {
-    const [out] = await this.executeChain([procedure]);
-    return out;
+  /** Runs one procedure made by a typed builder (`ed25519Sign({...})`) on the server; returns its typed output. */
+  async execute<O>(call: ProcedureCall<unknown, O>): Promise<O> {
+    const [out] = await this.executeChain([call]);
+    return out as O;
   }
 
-  /** Runs a chain (builder calls or JSON forms) on the server, with the same rollback as locally; returns the JSON results. */
-  async executeChain(calls: readonly RemoteCall[]): Promise<unknown[]> {
+  /**
+   * Runs a chain of builder calls on the server, with the same rollback as locally; returns the outputs as a
+   * local `executeChain` does (Uint8Array for bytes, undefined for none).
+   */
+  async executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]> {
+    if (!Array.isArray(calls)) throw invalidArgument('calls', 'an array of procedure calls');
+    for (const [i, c] of calls.entries()) {
+      if (!isBuilderCall(c)) throw invalidArgument(`calls[${i}]`, 'a procedure call made by a builder (for the JSON form use .json.execute / .json.executeChain)');
+    }
     // A builder's call holds TS values (bytes, Locations) that JSON.stringify would mangle; its JSON form is what the server parses.
-    const chain = calls.map((c) => (isProcedureCall(c) ? procedureToJSON(c) : c));
+    const { result, blob } = await this.#ask('execute', { chain: calls.map((c) => procedureToJSON(c)), values: true });
+    return decodeOutputs(result, blob, calls.length);
+  }
+
+  /**
+   * This client in the JSON form of docs/procedures.md, as the command line and FROST coordinators use it (a
+   * `ProcedureExecutor` of stronghold-ts/frost): procedures in, JSON results out (hex for bytes).
+   */
+  get json(): RemoteJsonClient {
+    return {
+      execute: async (procedure) => (await this.#executeJson([procedure]))[0],
+      executeChain: (chain) => this.#executeJson(chain),
+    };
+  }
+
+  async #executeJson(chain: readonly Record<string, unknown>[]): Promise<unknown[]> {
     const { result } = await this.#ask('execute', { chain });
     const results = expectObject(result).results;
     if (!Array.isArray(results) || results.length !== chain.length) throw protocolError('results do not match the chain');
@@ -247,7 +279,8 @@ export class RemoteClient {
  *   without an identity yet), `Io`
  * @example
  * const r = await remote(sh, '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...')
- * const sig = await r.client('wallet').execute({ type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' }, msg: '00' })
+ * const sig = await r.client('wallet').execute(ed25519Sign({ privateKey: Location.generic('v', 'k'), msg })) // Uint8Array
+ * const hex = await r.client('wallet').json.execute({ type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' }, msg: '00' })
  */
 export async function remote(local: Stronghold | null, addr: string | Multiaddr, init: RemoteInit = {}): Promise<RemoteStronghold> {
   let ma: Multiaddr;

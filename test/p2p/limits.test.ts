@@ -105,14 +105,14 @@ describe('limits over loopback', { timeout: 60_000 }, () => {
     const h = await remote(hostile, server.addresses()[0]!);
     const l = await remote(legit, server.addresses()[0]!);
     stops.push(() => h.close(), () => l.close());
-    await assert.rejects(h.client('wallet').executeChain([write('first'), pbkdf2(0x7fff_ffff)]), limit('maxKdfIterations', 0x7fff_ffff));
-    await assert.rejects(h.client('wallet').executeChain(Array.from({ length: DEFAULT_MAX_CHAIN_LENGTH + 1 }, () => sign)), limit('maxChainLength', DEFAULT_MAX_CHAIN_LENGTH + 1));
+    await assert.rejects(h.client('wallet').json.executeChain([write('first'), pbkdf2(0x7fff_ffff)]), limit('maxKdfIterations', 0x7fff_ffff));
+    await assert.rejects(h.client('wallet').json.executeChain(Array.from({ length: DEFAULT_MAX_CHAIN_LENGTH + 1 }, () => sign)), limit('maxChainLength', DEFAULT_MAX_CHAIN_LENGTH + 1));
     // Nothing of the refused chain ran.
     assert.equal(sh.getClient('wallet').vaultExists('scratch'), false);
-    const [pk, sig] = await l.client('wallet').executeChain([pub, sign]);
+    const [pk, sig] = await l.client('wallet').json.executeChain([pub, sign]);
     assert.ok(verifies(pk, sig));
     // Within the limit, the same procedure runs.
-    await h.client('wallet').executeChain([pbkdf2(1000)]);
+    await h.client('wallet').json.executeChain([pbkdf2(1000)]);
     assert.equal(sh.getClient('wallet').vaultExists('scratch'), true);
   });
 
@@ -128,15 +128,15 @@ describe('limits over loopback', { timeout: 60_000 }, () => {
     const h = await remote(hostile, server.addresses()[0]!);
     const l = await remote(legit, server.addresses()[0]!);
     stops.push(() => h.close(), () => l.close());
-    const [pk] = await l.client('wallet').executeChain([pub]);
-    const attack = h.client('wallet').executeChain([write('first'), pbkdf2(0x7fff_ffff)]);
-    const signatures = Promise.all(Array.from({ length: 8 }, () => l.client('wallet').executeChain([sign])));
+    const [pk] = await l.client('wallet').json.executeChain([pub]);
+    const attack = h.client('wallet').json.executeChain([write('first'), pbkdf2(0x7fff_ffff)]);
+    const signatures = Promise.all(Array.from({ length: 8 }, () => l.client('wallet').json.executeChain([sign])));
     await assert.rejects(attack, (e: unknown) => isStrongholdError(e, 'Timeout') && e.details.ms === 300);
     for (const [sig] of await signatures) assert.ok(verifies(pk, sig));
     assert.equal(sh.getClient('wallet').recordExists(Location.generic('scratch', 'first')), false);
     // The server keeps serving both peers on a new zone.
-    assert.ok(verifies(pk, (await l.client('wallet').executeChain([sign]))[0]));
-    await h.client('wallet').executeChain([write('second')]);
+    assert.ok(verifies(pk, (await l.client('wallet').json.executeChain([sign]))[0]));
+    await h.client('wallet').json.executeChain([write('second')]);
     assert.equal(sh.getClient('wallet').recordExists(Location.generic('scratch', 'second')), true);
   });
 });
