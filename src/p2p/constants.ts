@@ -56,6 +56,16 @@ export const DEFAULT_ASK_TIMEOUT_MS = 10_000;
 /** Streams of our protocol a peer may open on one connection. Our choice: a client needs one; a few spare for reconnects. */
 export const MAX_INBOUND_STREAMS = 8;
 
+/**
+ * Bytes of answers a server queues on one stream that the peer has not read yet; past it the server reads no
+ * further request from that stream until they drain. Our choice: one maximal frame, so a peer that never reads
+ * holds at most that (and the transport's window) per stream, 8 streams per connection.
+ */
+export const MAX_UNSENT_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
+
+/** Milliseconds a server waits for a stream to take an answer before it aborts the stream. Our choice: the request time. */
+export const WRITE_STALL_MS = 10_000;
+
 /** Largest request id; ids are JSON numbers, so they stay exact below 2^53, and u32 is plenty. */
 export const MAX_REQUEST_ID = 0xffff_ffff;
 

@@ -103,7 +103,17 @@ function decodeLength(prefix: Uint8Array, length: number): number {
   return n;
 }
 
-/** Sends one frame, waiting for the stream to drain when its buffer is full. */
-export async function writeFrame(stream: Stream, frame: Uint8Array): Promise<void> {
-  if (!stream.send(prefixed(frame))) await stream.onDrain();
+/**
+ * Sends one frame, waiting for the stream to drain when its buffer is full; with `stallMs`, a stream that does not
+ * drain within that time (a peer that does not read) is aborted and the write fails.
+ */
+export async function writeFrame(stream: Stream, frame: Uint8Array, stallMs?: number): Promise<void> {
+  if (stream.send(prefixed(frame))) return;
+  if (stallMs === undefined) return stream.onDrain();
+  try {
+    await stream.onDrain({ signal: AbortSignal.timeout(stallMs) });
+  } catch (e) {
+    stream.abort(new Error('the peer did not read its answers'));
+    throw e;
+  }
 }

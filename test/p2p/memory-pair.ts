@@ -5,7 +5,7 @@
  * are covered by the few tests that still use TCP (network.test.ts).
  */
 import type { Stream } from '@libp2p/interface';
-import { streamPair } from '@libp2p/utils';
+import { streamPair, type StreamPairOptions } from '@libp2p/utils';
 import type { Stronghold } from '../../src/client/stronghold.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS } from '../../src/p2p/constants.js';
 import { Dispatcher } from '../../src/p2p/dispatcher.js';
@@ -22,6 +22,8 @@ export interface MemoryServerInit {
   maxInFlight?: number;
   requestTimeoutMs?: number;
   maxMessageBytes?: number;
+  /** Options of each in-memory pair (`capacity`: messages sent before write backpressure applies). */
+  pair?: StreamPairOptions;
 }
 
 export interface MemoryServer {
@@ -43,7 +45,7 @@ export function memoryServer(sh: Stronghold, init: MemoryServerInit): MemoryServ
     limits: requestLimits(init.limits),
   });
   const stream = async (peer: string): Promise<Stream> => {
-    const [outbound, inbound] = await streamPair();
+    const [outbound, inbound] = await streamPair(init.pair);
     handleStream(inbound, dispatcher, { peer, self: SERVER_PEER, maxMessageBytes }).catch((e: unknown) => inbound.abort(e as Error));
     return outbound;
   };
