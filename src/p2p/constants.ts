@@ -58,13 +58,22 @@ export const MAX_INBOUND_STREAMS = 8;
 
 /**
  * Bytes of answers a server queues on one stream that the peer has not read yet; past it the server reads no
- * further request from that stream until they drain. Our choice: one maximal frame, so a peer that never reads
- * holds at most that (and the transport's window) per stream, 8 streams per connection.
+ * further request from that stream until they drain. Our choice: 1 MiB (one answer of any size still goes out),
+ * so a peer that never reads holds about that, the transport's window and its requests in flight per stream.
  */
-export const MAX_UNSENT_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
+export const MAX_UNSENT_BYTES = 1024 * 1024;
 
 /** Milliseconds a server waits for a stream to take an answer before it aborts the stream. Our choice: the request time. */
 export const WRITE_STALL_MS = 10_000;
+
+/**
+ * Requests per second the server reads from a peer it has denied in the last `DENIED_PEER_MEMORY_MS`, after a
+ * burst of `DENIED_PEER_BURST` (limits.ts `DeniedPeerThrottle`). Our choice: a peer with a wrong rule still gets
+ * its answers at once for a while, and a flood of denied requests costs the server at most 20 a second.
+ */
+export const DENIED_PEER_RATE = 20;
+export const DENIED_PEER_BURST = 20;
+export const DENIED_PEER_MEMORY_MS = 10_000;
 
 /** Largest request id; ids are JSON numbers, so they stay exact below 2^53, and u32 is plenty. */
 export const MAX_REQUEST_ID = 0xffff_ffff;

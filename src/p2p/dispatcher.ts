@@ -21,7 +21,7 @@ import { wipe } from '../memory/guarded.js';
 import { resultToJSON } from '../procedures/json.js';
 import { writeSnapshot } from '../snapshot/codec.js';
 import type { Firewall } from './firewall.js';
-import { checkChainCost, limitExceeded, PeerBudget, type RequestLimits } from './limits.js';
+import { checkChainCost, DeniedPeerThrottle, limitExceeded, PeerBudget, type RequestLimits } from './limits.js';
 import { errorFrame, okFrame, parseRequest, protocolError, type Request } from './messages.js';
 import { encodeOutputs } from './outputs.js';
 import { agree, wipeState } from './sync.js';
@@ -55,6 +55,7 @@ export class Dispatcher {
   readonly #sh: Stronghold;
   readonly #init: DispatcherInit;
   readonly #budget: PeerBudget;
+  readonly #throttle = new DeniedPeerThrottle();
   readonly #inFlight = new Map<string, number>();
   // Client handles by path, so a request costs no id derivation. A handle the application unloaded or purged
   // fails with ClientNotFound before doing anything; it is then looked up again once.
@@ -71,6 +72,14 @@ export class Dispatcher {
    * failure is an error frame for `id`. The peer's slot is held, and `blob` (a secret, a store value) kept, until
    * the work is over, which may be after a Timeout answer; then the blob is wiped.
    */
+  /**
+   * Milliseconds the transport waits before it reads `peer`'s next request: 0, except for a peer the firewall
+   * keeps denying (`DeniedPeerThrottle`).
+   */
+  readDelay(peer: string): number {
+    return this.#throttle.delay(peer);
+  }
+
   dispatch(peer: string, id: number, header: Record<string, unknown>, blob: Uint8Array): Promise<Uint8Array> {
     // Counted before anything awaits, so that requests arriving together cannot all pass the check.
     const n = this.#inFlight.get(peer) ?? 0;
@@ -119,6 +128,7 @@ export class Dispatcher {
       const reply = await Promise.race([work, timeout]);
       return okFrame(id, reply.result, reply.blob);
     } catch (e) {
+      if (isStrongholdError(e, 'PermissionDenied')) this.#throttle.denied(peer);
       return errorFrame(id, wireError(e, this.#init.self));
     } finally {
       clearTimeout(timer);

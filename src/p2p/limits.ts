@@ -10,7 +10,7 @@ import { assertInt } from '../assert.js';
 import { StrongholdError } from '../errors.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { MAX_CHAIN_LENGTH } from '../procedures/json.js';
-import { DEFAULT_BUDGET_WINDOW_MS, DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_PEER_BUDGET_MS } from './constants.js';
+import { DEFAULT_BUDGET_WINDOW_MS, DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_PEER_BUDGET_MS, DENIED_PEER_BURST, DENIED_PEER_MEMORY_MS, DENIED_PEER_RATE } from './constants.js';
 
 /** A server's cost limits; each defaults to the constant of the same name in constants.ts. */
 export interface RequestLimits {
@@ -131,5 +131,51 @@ export class PeerBudget {
         this.#busy--;
       }
     };
+  }
+}
+
+/**
+ * Slows down a peer the firewall keeps denying, so that a flood of denied requests costs the server little:
+ * each peer has a bucket of `DENIED_PEER_BURST` requests refilled at `DENIED_PEER_RATE` per second, drawn from
+ * only once it has been denied within the last `DENIED_PEER_MEMORY_MS`; the stream handler waits for a token
+ * before it reads the peer's next request (the peer's own writes then block). A peer never denied is never slowed.
+ */
+export class DeniedPeerThrottle {
+  readonly #now: () => number;
+  readonly #peers = new Map<string, { tokens: number; at: number; deniedAt: number }>();
+
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
+
+  /** Records a denial of `peer`. */
+  denied(peer: string): void {
+    const now = this.#now();
+    const p = this.#peers.get(peer);
+    if (p) {
+      p.deniedAt = now;
+      return;
+    }
+    if (this.#peers.size >= 4096) this.#forget(now);
+    this.#peers.set(peer, { tokens: DENIED_PEER_BURST, at: now, deniedAt: now });
+  }
+
+  #forget(now: number): void {
+    for (const [peer, p] of this.#peers) if (now - p.deniedAt > DENIED_PEER_MEMORY_MS) this.#peers.delete(peer);
+  }
+
+  /** Milliseconds to wait before reading `peer`'s next request (0: now); takes its token. */
+  delay(peer: string): number {
+    const p = this.#peers.get(peer);
+    if (!p) return 0;
+    const now = this.#now();
+    if (now - p.deniedAt > DENIED_PEER_MEMORY_MS) {
+      this.#peers.delete(peer);
+      return 0;
+    }
+    p.tokens = Math.min(DENIED_PEER_BURST, p.tokens + ((now - p.at) * DENIED_PEER_RATE) / 1000);
+    p.at = now;
+    p.tokens -= 1;
+    return p.tokens >= 0 ? 0 : (-p.tokens * 1000) / DENIED_PEER_RATE;
   }
 }

@@ -6,7 +6,8 @@
  *
  * A peer that sends requests and never reads the answers: answers not yet written are bounded per stream
  * (`MAX_UNSENT_BYTES`; past it no further frame is read until they drain, so the peer's own writes block), and a
- * stream that does not drain for `WRITE_STALL_MS` is aborted. The server's memory per stream stays bounded.
+ * stream that does not drain for `WRITE_STALL_MS` is aborted. The server's memory per stream stays bounded. A
+ * peer the firewall keeps denying has its next request read only after the dispatcher's `readDelay`.
  * server.ts registers it on a libp2p node; tests drive it over in-memory stream pairs.
  * @module
  */
@@ -15,7 +16,7 @@ import { wipe } from '../memory/guarded.js';
 import { MAX_UNSENT_BYTES, WRITE_STALL_MS } from './constants.js';
 import { wireError, type Dispatcher } from './dispatcher.js';
 import { decodeFrame, errorFrame, protocolError, requestId } from './messages.js';
-import { readFrames, writeFrame } from './frames.js';
+import { readFrames, sendFrame } from './frames.js';
 
 export interface StreamContext {
   /** The peer at the other end of the stream (its authenticated peer id). */
@@ -38,7 +39,7 @@ export async function handleStream(stream: Stream, dispatcher: Dispatcher, ctx: 
   let broken = false;
   const send = (frame: Uint8Array): Promise<void> => {
     unsent += frame.length;
-    writes = writes.then(() => writeFrame(stream, frame, writeStallMs)).catch(() => {
+    writes = writes.then(() => sendFrame(stream, frame, writeStallMs)).catch(() => {
       broken = true;
     }).finally(() => {
       unsent -= frame.length;
@@ -53,6 +54,9 @@ export async function handleStream(stream: Stream, dispatcher: Dispatcher, ctx: 
   };
   try {
     for await (const bytes of readFrames(stream, maxMessageBytes)) {
+      // A peer the firewall keeps denying is read slowly: its flood costs the server little.
+      const delay = dispatcher.readDelay(peer);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       let frame: { header: Record<string, unknown>; blob: Uint8Array };
       let id: number | null;
       try {

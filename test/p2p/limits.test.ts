@@ -10,8 +10,8 @@ import { after, describe, test } from 'node:test';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
 import { isStrongholdError } from '../../src/errors.js';
-import { DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS } from '../../src/p2p/constants.js';
-import { checkChainCost, PeerBudget, requestLimits } from '../../src/p2p/limits.js';
+import { DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DENIED_PEER_BURST, DENIED_PEER_MEMORY_MS, DENIED_PEER_RATE } from '../../src/p2p/constants.js';
+import { checkChainCost, DeniedPeerThrottle, PeerBudget, requestLimits } from '../../src/p2p/limits.js';
 import { peerIdOf, remote, serve, type StrongholdServer } from '../../src/p2p/index.js';
 import { parseChain } from '../../src/procedures/json.js';
 import { processZone } from '../../src/zone/host.js';
@@ -92,6 +92,26 @@ describe('per-peer budget', () => {
     c1();
     c2();
     assert.equal(budget.used('c'), 50);
+  });
+});
+
+describe('denied-peer throttle', () => {
+  test('a peer never denied is never slowed; a denied one gets a burst, then its rate, and is forgiven after a while', () => {
+    let now = 0;
+    const t = new DeniedPeerThrottle(() => now);
+    for (let i = 0; i < 1000; i++) assert.equal(t.delay('PeerOk'), 0);
+    t.denied('PeerBad');
+    const delays = Array.from({ length: DENIED_PEER_BURST + 3 }, () => t.delay('PeerBad'));
+    assert.deepEqual(delays.slice(0, DENIED_PEER_BURST), Array(DENIED_PEER_BURST).fill(0));
+    // Past the burst each request waits one more token's time: 1000 / rate ms apart.
+    const step = 1000 / DENIED_PEER_RATE;
+    assert.deepEqual(delays.slice(DENIED_PEER_BURST).map((d) => Math.round(d)), [1, 2, 3].map((k) => Math.round(k * step)));
+    // A second of quiet refills the bucket; a peer not denied for the memory span is not slowed any more.
+    now += 1000;
+    assert.equal(t.delay('PeerBad'), 0);
+    now += DENIED_PEER_MEMORY_MS + 1;
+    for (let i = 0; i < 100; i++) assert.equal(t.delay('PeerBad'), 0);
+    assert.equal(t.delay('PeerOk'), 0);
   });
 });
 
