@@ -8,7 +8,8 @@
  * `serve --zone inline` for comparison; and remote Ed25519Sign throughput at 1 and 16 in flight, `serve`'s
  * default against `--zone inline`, in the same run.
  *
- * Soak: `npm run bench -- --only attack --attack-seconds 600` runs each legitimate phase that long.
+ * Soak: `npm run bench -- --only attack --attack-seconds 600` runs the quiet and attacked phases of `serve`'s default
+ * that long (no inline comparison, no throughput runs); the server's RSS is reported per half of each phase.
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -102,6 +103,8 @@ interface Phase {
   failures: number;
   seconds: number;
   serverRss: number;
+  /** The largest RSS sample of the first and of the second half of the phase: growth shows as second > first. */
+  serverRssHalves: [number, number];
   zoneRss: number;
 }
 
@@ -113,9 +116,13 @@ async function signLoop(server: Server, me: Stronghold, pub: Uint8Array, seconds
   const latencies: number[] = [];
   let failures = 0;
   let serverRss = 0;
+  const halves: [number, number] = [0, 0];
   let zoneRss = 0;
   const sampler = setInterval(() => {
-    serverRss = Math.max(serverRss, rssMiB(server.child.pid!));
+    const rss = rssMiB(server.child.pid!);
+    serverRss = Math.max(serverRss, rss);
+    const half = performance.now() - started < (seconds * 1000) / 2 ? 0 : 1;
+    halves[half] = Math.max(halves[half], rss);
     zoneRss = Math.max(zoneRss, childrenOf(server.child.pid!).reduce((s, p) => s + rssMiB(p), 0));
   }, 250);
   const started = performance.now();
@@ -134,7 +141,7 @@ async function signLoop(server: Server, me: Stronghold, pub: Uint8Array, seconds
     clearInterval(sampler);
     await r.close();
   }
-  return { latencies: latencies.sort((a, b) => a - b), failures, seconds: (performance.now() - started) / 1000, serverRss, zoneRss };
+  return { latencies: latencies.sort((a, b) => a - b), failures, seconds: (performance.now() - started) / 1000, serverRss, serverRssHalves: halves, zoneRss };
 }
 
 /** The hostile peer's process; resolves once it is running. */
@@ -199,7 +206,7 @@ function phaseRows(label: string, p: Phase, quiet: Phase | null, note: string, t
     { area: 'attack', name: `legitimate Ed25519Sign p99 latency, ${label}`, value: percentile(p.latencies, 0.99), unit: 'ms', target: targets ? '< 50 ms' : undefined, note: `max ${p.latencies.at(-1)?.toFixed(1)} ms` },
     { area: 'attack', name: `legitimate requests failed, ${label}`, value: p.failures, unit: 'requests', target: targets ? '0' : undefined },
     { area: 'attack', name: `legitimate throughput, ${label}`, value: rate, unit: 'signatures/s', target: targets && quiet ? `>= ${Math.round(quiet.latencies.length / quiet.seconds / 2)} (half of quiet)` : undefined, note: 'one request at a time' },
-    { area: 'attack', name: `server RSS (max), ${label}`, value: p.serverRss, unit: 'MiB', note: `its zone processes: ${p.zoneRss.toFixed(0)} MiB together` },
+    { area: 'attack', name: `server RSS (max), ${label}`, value: p.serverRss, unit: 'MiB', note: `largest sample of the first half ${p.serverRssHalves[0].toFixed(0)} MiB, of the second ${p.serverRssHalves[1].toFixed(0)} MiB; its zone processes: ${p.zoneRss.toFixed(0)} MiB together` },
   ];
   if (quiet) rows.push({ area: 'attack', name: `legitimate throughput ${label} / quiet`, value: rate / (quiet.latencies.length / quiet.seconds), unit: 'x', ...(targets ? { target: '>= 0.5x' } : {}), chart: `attack: legitimate throughput, ${label} / quiet` });
   return rows.map((r) => (r.target === undefined ? (({ target: _t, ...rest }) => rest)(r) : r));
@@ -207,7 +214,8 @@ function phaseRows(label: string, p: Phase, quiet: Phase | null, note: string, t
 
 export async function benchAttack(opts: BenchOptions): Promise<{ rows: Row[]; skipped?: string }> {
   if (!existsSync(CLI) || !existsSync(join(ROOT, 'dist/zone/worker.js'))) return { rows: [], skipped: 'needs the build (npm run build): dist/cli/main.js and dist/zone/worker.js' };
-  const seconds = argSeconds() ?? (opts.quick ? 4 : 20);
+  const soak = argSeconds();
+  const seconds = soak ?? (opts.quick ? 4 : 20);
   const dir = mkdtempSync(join(tmpdir(), 'stronghold-attack-'));
   try {
     // The served snapshot: a signing key, a 1 MiB store value (what the never-reading streams ask for).
@@ -236,7 +244,8 @@ export async function benchAttack(opts: BenchOptions): Promise<{ rows: Row[]; sk
     const note = (extra: string) => `stronghold serve ${extra}in its own process; the hostile peer in a third; 2-vCPU machine shared with other jobs`;
 
     for (const [label, flags] of [['serve default', []], ['--zone inline', ['--zone', 'inline']]] as const) {
-      if (label === '--zone inline' && opts.quick) continue;
+      // A soak is about serve's default: the inline comparison and the throughput runs are left out.
+      if (label === '--zone inline' && (opts.quick || soak !== undefined)) continue;
       const server = await startServer(dir, [...flags]);
       try {
         // Warm-up: the connection, the zones, the key's cache.
@@ -257,6 +266,7 @@ export async function benchAttack(opts: BenchOptions): Promise<{ rows: Row[]; sk
       }
     }
 
+    if (soak !== undefined) return { rows };
     // Remote Ed25519Sign throughput: serve's default (pool, signatures inline) against --zone inline, same run.
     const n = opts.quick ? 400 : 3000;
     const runs = opts.quick ? 1 : 3;

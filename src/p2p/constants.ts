@@ -67,9 +67,10 @@ export const MAX_UNSENT_BYTES = 1024 * 1024;
 export const WRITE_STALL_MS = 10_000;
 
 /**
- * Requests per second the server reads from a peer it has denied in the last `DENIED_PEER_MEMORY_MS`, after a
- * burst of `DENIED_PEER_BURST` (limits.ts `DeniedPeerThrottle`). Our choice: a peer with a wrong rule still gets
- * its answers at once for a while, and a flood of denied requests costs the server at most 20 a second.
+ * Denied requests per second a peer may cause, after a burst of `DENIED_PEER_BURST`, before the server reads its
+ * next request only once its bucket has refilled (limits.ts `DeniedPeerThrottle`); a peer's bucket is forgotten
+ * after `DENIED_PEER_MEMORY_MS` without use. Allowed requests take nothing. Our choice: a peer with a wrong rule
+ * still gets its denials at once, and a flood of denied requests costs the server about 20 a second.
  */
 export const DENIED_PEER_RATE = 20;
 export const DENIED_PEER_BURST = 20;

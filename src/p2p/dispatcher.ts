@@ -73,8 +73,8 @@ export class Dispatcher {
    * the work is over, which may be after a Timeout answer; then the blob is wiped.
    */
   /**
-   * Milliseconds the transport waits before it reads `peer`'s next request: 0, except for a peer the firewall
-   * keeps denying (`DeniedPeerThrottle`).
+   * Milliseconds the transport waits before it reads `peer`'s next request: 0, except for a peer that caused more
+   * denials than `DeniedPeerThrottle` allows.
    */
   readDelay(peer: string): number {
     return this.#throttle.delay(peer);

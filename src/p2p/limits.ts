@@ -135,47 +135,48 @@ export class PeerBudget {
 }
 
 /**
- * Slows down a peer the firewall keeps denying, so that a flood of denied requests costs the server little:
- * each peer has a bucket of `DENIED_PEER_BURST` requests refilled at `DENIED_PEER_RATE` per second, drawn from
- * only once it has been denied within the last `DENIED_PEER_MEMORY_MS`; the stream handler waits for a token
- * before it reads the peer's next request (the peer's own writes then block). A peer never denied is never slowed.
+ * Slows down a peer the firewall keeps denying, so that a flood of denied requests costs the server little: each
+ * denial takes a token from the peer's bucket (`DENIED_PEER_BURST`, refilled at `DENIED_PEER_RATE` per second), and
+ * while the bucket is empty the stream handler waits for it to refill before it reads the peer's next request
+ * (the peer's own writes then block). Allowed requests take nothing, so a peer denied now and then is not slowed;
+ * a peer not denied for `DENIED_PEER_MEMORY_MS` is forgotten.
  */
 export class DeniedPeerThrottle {
   readonly #now: () => number;
-  readonly #peers = new Map<string, { tokens: number; at: number; deniedAt: number }>();
+  readonly #peers = new Map<string, { tokens: number; at: number }>();
 
   constructor(now: () => number = () => performance.now()) {
     this.#now = now;
   }
 
-  /** Records a denial of `peer`. */
-  denied(peer: string): void {
-    const now = this.#now();
+  /** The peer's bucket refilled up to now; undefined when it has none, or was not denied for long. */
+  #bucket(peer: string, now: number): { tokens: number; at: number } | undefined {
     const p = this.#peers.get(peer);
-    if (p) {
-      p.deniedAt = now;
-      return;
-    }
-    if (this.#peers.size >= 4096) this.#forget(now);
-    this.#peers.set(peer, { tokens: DENIED_PEER_BURST, at: now, deniedAt: now });
-  }
-
-  #forget(now: number): void {
-    for (const [peer, p] of this.#peers) if (now - p.deniedAt > DENIED_PEER_MEMORY_MS) this.#peers.delete(peer);
-  }
-
-  /** Milliseconds to wait before reading `peer`'s next request (0: now); takes its token. */
-  delay(peer: string): number {
-    const p = this.#peers.get(peer);
-    if (!p) return 0;
-    const now = this.#now();
-    if (now - p.deniedAt > DENIED_PEER_MEMORY_MS) {
+    if (!p) return undefined;
+    if (now - p.at > DENIED_PEER_MEMORY_MS) {
       this.#peers.delete(peer);
-      return 0;
+      return undefined;
     }
     p.tokens = Math.min(DENIED_PEER_BURST, p.tokens + ((now - p.at) * DENIED_PEER_RATE) / 1000);
     p.at = now;
-    p.tokens -= 1;
-    return p.tokens >= 0 ? 0 : (-p.tokens * 1000) / DENIED_PEER_RATE;
+    return p;
+  }
+
+  /** Records a denial of `peer`: it takes one token. */
+  denied(peer: string): void {
+    const now = this.#now();
+    const p = this.#bucket(peer, now);
+    if (p) {
+      p.tokens -= 1;
+      return;
+    }
+    if (this.#peers.size >= 4096) for (const [q, b] of this.#peers) if (now - b.at > DENIED_PEER_MEMORY_MS) this.#peers.delete(q);
+    this.#peers.set(peer, { tokens: DENIED_PEER_BURST - 1, at: now });
+  }
+
+  /** Milliseconds to wait before reading `peer`'s next request: until its bucket is no longer in deficit (0: now). */
+  delay(peer: string): number {
+    const p = this.#bucket(peer, this.#now());
+    return p === undefined || p.tokens >= 0 ? 0 : (-p.tokens * 1000) / DENIED_PEER_RATE;
   }
 }

@@ -13,7 +13,8 @@
  *   different vaults, or that only read, run in parallel: none can see the other's effect, so any order is
  *   one they could have had. Chains of different clients never conflict.
  * - **Fairness**: a caller (`RunOptions.caller`, the peer id) holds at most `size - 1` zones while it runs,
- *   so one zone is always left to the other callers, however many requests one peer sends.
+ *   so one zone is always left to the other callers, however many requests one peer sends; the zones run at a
+ *   lower scheduling priority (niceness 10) than this process, whose event loop serves every peer.
  * - **Deadline**: a chain whose signal is aborted while it waits never runs; while it runs, its zone is killed
  *   and replaced and none of its writes are kept (host.ts). `timeoutMs` is each zone's own deadline behind it.
  * @module
@@ -31,6 +32,8 @@ import { invalidCalls, ZoneRunner, type ZoneOptions } from './host.js';
 
 /** Zones of a pool by default: one per core, at least 2 (a caller then always leaves one to the others), at most 8. */
 export const DEFAULT_POOL_SIZE = Math.max(2, Math.min(8, availableParallelism()));
+/** The scheduling niceness of a pool's zones (see `ZoneProcessOptions.niceness`). */
+const POOL_NICENESS = 10;
 /** Most zones a pool may have: each is a Node process of some 40 MB. */
 export const MAX_POOL_SIZE = 64;
 
@@ -90,8 +93,9 @@ export class ZonePool implements ProcedureRunner {
     this.size = assertInt(size, { field: 'size', min: 1, max: MAX_POOL_SIZE });
     if (inline !== 'cheap' && inline !== 'none') throw invalidArgument('inline', "'cheap' or 'none'");
     this.#inlineCheap = inline === 'cheap';
-    // A killed zone is replaced at once: the next chain does not pay for its start.
-    this.#zones = Array.from({ length: this.size }, () => new ZoneRunner({ restart: true, ...zone }));
+    // A killed zone is replaced at once: the next chain does not pay for its start. Zones yield the CPU to this
+    // process, whose event loop answers every peer, so a long chain slows the others as little as the machine allows.
+    this.#zones = Array.from({ length: this.size }, () => new ZoneRunner({ restart: true, niceness: POOL_NICENESS, ...zone }));
     this.#busy = this.#zones.map(() => null);
     trustRunner(this);
   }

@@ -9,6 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrongholdError } from '../errors.js';
@@ -21,6 +22,11 @@ export interface ZoneProcessOptions {
   startTimeoutMs?: number;
   /** Disable core dumps of the zone with `prlimit --core=0` when it exists. Default true. */
   noCoreDumps?: boolean;
+  /**
+   * The zone's scheduling niceness (0..19, higher yields more; `os.setPriority`). A server's pool uses 10, so its
+   * event loop, which answers every peer, keeps the CPU ahead of a long chain. Default: the host's own.
+   */
+  niceness?: number;
 }
 
 /** Exported for the server, whose answer to a peer must allow for a zone restart. */
@@ -91,6 +97,13 @@ export class ZoneProcess {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env,
     });
+    if (options.niceness !== undefined && this.child.pid !== undefined) {
+      try {
+        setPriority(this.child.pid, options.niceness);
+      } catch {
+        // Not permitted here (some sandboxes): the zone runs at the host's priority.
+      }
+    }
     // The zone prints nothing itself; Node does on a fatal error. Keep the tail for diagnostics, never for messages.
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = Buffer.concat([this.stderrTail, chunk]).subarray(-4096);
