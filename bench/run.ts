@@ -28,6 +28,7 @@ const AREAS: Area[] = [
   { name: 'softhsm', file: 'softhsm.ts', exportName: 'benchSoftHsm' },
   { name: 'zone', file: 'zone.ts', exportName: 'benchZone' },
   { name: 'p2p', file: 'p2p.ts', exportName: 'benchP2p' },
+  { name: 'attack', file: 'attack.ts', exportName: 'benchAttack' },
   { name: 'browser', file: 'browser.ts', exportName: 'benchBrowser' },
 ];
 

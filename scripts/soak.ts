@@ -82,7 +82,7 @@ async function remoteParts(): Promise<{ sign: (msg: Uint8Array) => Promise<strin
   const c = r.client('wallet');
   return {
     seed,
-    sign: async (msg) => String(await c.execute({ type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k' }, msg: hex(msg) })),
+    sign: async (msg) => String(await c.json.execute({ type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k' }, msg: hex(msg) })),
     close: async () => {
       await r.close();
       await s.stop();

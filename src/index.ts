@@ -15,9 +15,10 @@
  * @module
  */
 export { Stronghold, type OpenOptions, type Password, type StrongholdOptions } from './client/stronghold.js';
-export { Client, ClientStore, Vault, type ListedRecord } from './client/client.js';
-export { inlineRunner, type ProcedureRunner } from './exec/runner.js';
+export { Client, ClientStore, Vault, type ListedRecord, type ProcedureClient } from './client/client.js';
+export { inlineRunner, type ProcedureRunner, type RunOptions } from './exec/runner.js';
 export { processZone, type ZoneOptions } from './zone/host.js';
+export { zonePool, ZonePool, DEFAULT_POOL_SIZE, type PoolOptions } from './zone/pool.js';
 export { Location, type Path } from './engine/location.js';
 export { Store, type InsertOptions, type StoreKey } from './engine/store.js';
 export { isStrongholdError, StrongholdError, type ErrorCode, type ErrorDetails, type StrongholdErrorJSON } from './errors.js';

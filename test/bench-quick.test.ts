@@ -13,7 +13,7 @@ import type { BenchReport } from '../bench/report.js';
 const ROOT = new URL('..', import.meta.url).pathname;
 const AREAS: [string, string][] = [
   ['engine', 'engine.ts'], ['snapshot', 'snapshot.ts'], ['procedures', 'procedures.ts'], ['ed25519', 'ed25519.ts'],
-  ['softhsm', 'softhsm.ts'], ['zone', 'zone.ts'], ['p2p', 'p2p.ts'], ['browser', 'browser.ts'],
+  ['softhsm', 'softhsm.ts'], ['zone', 'zone.ts'], ['p2p', 'p2p.ts'], ['attack', 'attack.ts'], ['browser', 'browser.ts'],
 ];
 
 test('bench/run.ts --quick writes a report with every existing area', { timeout: 120_000 }, (t) => {

@@ -10,7 +10,7 @@ import { vaultId } from '../engine/ids.js';
 import { Location, type Path } from '../engine/location.js';
 import type { InsertOptions, Store, StoreKey } from '../engine/store.js';
 import type { AccessRules } from '../engine/policy.js';
-import type { ProcedureRunner } from '../exec/runner.js';
+import type { ProcedureRunner, RunOptions } from '../exec/runner.js';
 import type { ProcedureCall } from '../procedures/types.js';
 
 /** Largest secret `writeSecret` accepts. Our choice: secrets are keys and seeds, not files. */
@@ -33,7 +33,19 @@ export interface ListedRecord {
   length: number;
 }
 
-export class Client {
+/**
+ * What runs typed procedure calls (the calls a builder such as `ed25519Sign({...})` returns) and gives back
+ * their typed outputs: a local `Client` and a `RemoteClient` (stronghold-ts/p2p) alike, so code written against
+ * it runs on either, and the compiler checks both.
+ */
+export interface ProcedureClient {
+  /** Runs one procedure; returns its output, typed by the builder. */
+  execute<O>(call: ProcedureCall<unknown, O>): Promise<O>;
+  /** Runs procedures in order, with rollback on failure; returns their outputs. */
+  executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]>;
+}
+
+export class Client implements ProcedureClient {
   readonly path: Uint8Array;
   readonly id: Uint8Array;
   readonly #host: ClientHost;
@@ -119,10 +131,11 @@ export class Client {
 
   /**
    * Runs procedures in order; later ones use earlier outputs by location. If one fails, every record the
-   * chain wrote is removed and the error names the failing step.
+   * chain wrote is removed and the error names the failing step. `options.signal`: a chain still waiting for its
+   * runner (a zone) when the signal is aborted never runs.
    */
-  async executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]> {
-    return this.#host.runner.run(this.#db, calls);
+  async executeChain(calls: readonly ProcedureCall[], options?: RunOptions): Promise<unknown[]> {
+    return this.#host.runner.run(this.#db, calls, options);
   }
 }
 

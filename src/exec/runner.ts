@@ -12,10 +12,21 @@ import { invalidArgument } from '../errors.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { runChain } from './chain.js';
 
-/** Where a Stronghold's procedures run. Made by `inlineRunner` or `processZone`; not implementable outside. */
+/** How one chain is run. */
+export interface RunOptions {
+  /**
+   * A chain whose signal is aborted before it starts never starts: it fails with the signal's reason. A p2p
+   * server aborts a request it answered with Timeout, so a chain still waiting for a zone does not run later.
+   */
+  signal?: AbortSignal;
+  /** Whom the chain runs for (a peer id): a zone pool shares its zones among callers (src/zone/pool.ts). */
+  caller?: string;
+}
+
+/** Where a Stronghold's procedures run. Made by `inlineRunner`, `processZone` or `zonePool`; not implementable outside. */
 export interface ProcedureRunner {
   /** @internal */
-  run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]>;
+  run(db: ClientDb, calls: readonly ProcedureCall[], options?: RunOptions): Promise<unknown[]>;
   /** Releases what the runner holds (a child process). */
   close?(): Promise<void>;
 }
@@ -31,7 +42,7 @@ export function trustRunner<R extends ProcedureRunner>(runner: R): R {
 /** @internal The runner itself, if this package made it; InvalidArgument otherwise. */
 export function checkRunner(runner: unknown): ProcedureRunner {
   if (typeof runner !== 'object' || runner === null || !trusted.has(runner)) {
-    throw invalidArgument('runner', 'a runner made by inlineRunner() or processZone() (a runner receives every secret, so no other is accepted)');
+    throw invalidArgument('runner', 'a runner made by inlineRunner(), processZone() or zonePool() (a runner receives every secret, so no other is accepted)');
   }
   return runner as ProcedureRunner;
 }
@@ -44,8 +55,16 @@ export function checkProvider(provider: unknown): CryptoProvider {
   return provider as CryptoProvider;
 }
 
+/** Rejects with the signal's reason when it is aborted already: a chain that must not start. */
+export function abortedBefore(options: RunOptions | undefined): Promise<never> | null {
+  const signal = options?.signal;
+  return signal?.aborted ? Promise.reject(signal.reason) : null;
+}
+
 /** Runs chains in this process with `provider` (`nativeProvider` or `nobleProvider`; in the browser build only `nobleProvider`). */
 export function inlineRunner(provider: CryptoProvider = defaultProvider): ProcedureRunner {
   checkProvider(provider);
-  return trustRunner({ run: (db: ClientDb, calls: readonly ProcedureCall[]) => runChain(db, provider, calls) });
+  return trustRunner({
+    run: (db: ClientDb, calls: readonly ProcedureCall[], options?: RunOptions) => abortedBefore(options) ?? runChain(db, provider, calls),
+  });
 }

@@ -8,11 +8,11 @@
  * distribution, the coordinator's session, the public helpers, and the durability rule for nonces.
  * docs/threshold.md describes the protocol, the trust in the dealer and the nonce-safety rule.
  *
- * @example Three Strongholds, two of which sign (p2p: a `RemoteClient` is a `ProcedureExecutor`)
+ * @example Three Strongholds, two of which sign (p2p: a `RemoteClient`'s `json` is a `ProcedureExecutor`)
  * ```ts
  * import { dealShares, localExecutor, participant, signWithParticipants } from 'stronghold-ts/frost'
  * const { group, shares } = await dealShares(dealerClient, 2, [
- *   { name: 'alice', exec: await remote(me, aliceAddr).then((r) => r.client('wallet')) }, ...
+ *   { name: 'alice', exec: await remote(me, aliceAddr).then((r) => r.client('wallet').json) }, ...
  * ])
  * const signers = shares.slice(0, 2).map((s, i) => participant(execs[i], { name: s.name, share: s.share }))
  * const { signature } = await signWithParticipants(group, signers, message) // plain Ed25519 under group.groupPublicKey

@@ -1,6 +1,6 @@
 /**
  * A signing participant as the coordinator sees it: a Stronghold reached through the JSON form of procedures,
- * either over `/stronghold/rpc/1.0.0` (a `RemoteClient` is a `ProcedureExecutor`) or in this process
+ * either over `/stronghold/rpc/1.0.0` (a `RemoteClient`'s `json` is a `ProcedureExecutor`) or in this process
  * (`localExecutor`). The participant's share and nonces never leave its vault; what crosses is the commitment,
  * the signing package and the signature share, all public. Every answer is parsed strictly: it may come from a
  * peer.
@@ -15,7 +15,7 @@ import { bytesEqual, commitmentToJSON, identifier, type FrostCommitment } from '
 import { parseProcedure, resultToJSON } from '../procedures/json.js';
 import type { SignatureShare } from './public.js';
 
-/** Runs one procedure in its JSON form and returns its JSON result. `RemoteClient` has this shape. */
+/** Runs one procedure in its JSON form and returns its JSON result. `RemoteClient.json` has this shape. */
 export interface ProcedureExecutor {
   execute(procedure: Record<string, unknown>): Promise<unknown>;
 }

@@ -19,7 +19,7 @@
  * delete them, so a firewall should not grant a coordinator `store.write`.
  * @module
  */
-import { checkRunner, inlineRunner, trustRunner, type ProcedureRunner } from '../exec/runner.js';
+import { checkRunner, inlineRunner, trustRunner, type ProcedureRunner, type RunOptions } from '../exec/runner.js';
 import { Stronghold, type OpenOptions, type Password } from '../client/stronghold.js';
 import { nativeProvider } from '../crypto/native.js';
 import type { ClientDb } from '../engine/db.js';
@@ -63,8 +63,8 @@ export class DurableFrostRunner implements ProcedureRunner {
     this.#sh = sh;
   }
 
-  async run(db: ClientDb, calls: readonly ProcedureCall[]): Promise<unknown[]> {
-    if (!calls.some((c) => DURABLE.has(c.procedure.type))) return this.#inner.run(db, calls);
+  async run(db: ClientDb, calls: readonly ProcedureCall[], options?: RunOptions): Promise<unknown[]> {
+    if (!calls.some((c) => DURABLE.has(c.procedure.type))) return this.#inner.run(db, calls, options);
     const handles = calls.filter((c) => c.procedure.type === 'FrostSign').map((c) => (c.input as FrostSignInput).nonces);
     if (handles.length > 0) {
       const used = handles.find((loc) => db.store.has(markKey(loc)));
@@ -77,7 +77,7 @@ export class DurableFrostRunner implements ProcedureRunner {
     }
     let outputs: unknown[];
     try {
-      outputs = await this.#inner.run(db, calls);
+      outputs = await this.#inner.run(db, calls, options);
     } catch (e) {
       // The chain may have consumed its handles: keep that on disk too, but report the chain's error.
       await this.#save().catch(() => {});

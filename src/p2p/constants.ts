@@ -56,6 +56,26 @@ export const DEFAULT_ASK_TIMEOUT_MS = 10_000;
 /** Streams of our protocol a peer may open on one connection. Our choice: a client needs one; a few spare for reconnects. */
 export const MAX_INBOUND_STREAMS = 8;
 
+/**
+ * Bytes of answers a server queues on one stream that the peer has not read yet; past it the server reads no
+ * further request from that stream until they drain. Our choice: 1 MiB (one answer of any size still goes out),
+ * so a peer that never reads holds about that, the transport's window and its requests in flight per stream.
+ */
+export const MAX_UNSENT_BYTES = 1024 * 1024;
+
+/** Milliseconds a server waits for a stream to take an answer before it aborts the stream. Our choice: the request time. */
+export const WRITE_STALL_MS = 10_000;
+
+/**
+ * Denied requests per second a peer may cause, after a burst of `DENIED_PEER_BURST`, before the server reads its
+ * next request only once its bucket has refilled (limits.ts `DeniedPeerThrottle`); a peer's bucket is forgotten
+ * after `DENIED_PEER_MEMORY_MS` without use. Allowed requests take nothing. Our choice: a peer with a wrong rule
+ * still gets its denials at once, and a flood of denied requests costs the server about 20 a second.
+ */
+export const DENIED_PEER_RATE = 20;
+export const DENIED_PEER_BURST = 20;
+export const DENIED_PEER_MEMORY_MS = 10_000;
+
 /** Largest request id; ids are JSON numbers, so they stay exact below 2^53, and u32 is plenty. */
 export const MAX_REQUEST_ID = 0xffff_ffff;
 

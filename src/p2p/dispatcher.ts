@@ -5,9 +5,10 @@
  *
  * Every request is checked against the peer's requests in flight (over all its streams), validated
  * (messages.ts), checked by the firewall, then by the cost limits and the peer's budget (limits.ts), then run
- * under a timeout. The timeout answers the peer; it stops the work only where the runner can: the secure zone
- * (`processZone({ timeoutMs })`) kills a chain past its deadline and keeps none of its writes, while the inline
- * runner finishes a synchronous step first (the cost limits are what bound it there).
+ * under a timeout. The timeout answers the peer and aborts the request's signal (`RunOptions.signal`), which stops
+ * the work where the runner can: in a zone pool (src/zone/pool.ts) or zone a chain still waiting never runs and
+ * one running is killed with its zone, none of its writes kept; the inline runner finishes a synchronous step
+ * first (the cost limits are what bound it there).
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -20,8 +21,9 @@ import { wipe } from '../memory/guarded.js';
 import { resultToJSON } from '../procedures/json.js';
 import { writeSnapshot } from '../snapshot/codec.js';
 import type { Firewall } from './firewall.js';
-import { checkChainCost, limitExceeded, PeerBudget, type RequestLimits } from './limits.js';
+import { checkChainCost, DeniedPeerThrottle, limitExceeded, PeerBudget, type RequestLimits } from './limits.js';
 import { errorFrame, okFrame, parseRequest, protocolError, type Request } from './messages.js';
+import { encodeOutputs } from './outputs.js';
 import { agree, wipeState } from './sync.js';
 
 export interface DispatcherInit {
@@ -53,6 +55,7 @@ export class Dispatcher {
   readonly #sh: Stronghold;
   readonly #init: DispatcherInit;
   readonly #budget: PeerBudget;
+  readonly #throttle = new DeniedPeerThrottle();
   readonly #inFlight = new Map<string, number>();
   // Client handles by path, so a request costs no id derivation. A handle the application unloaded or purged
   // fails with ClientNotFound before doing anything; it is then looked up again once.
@@ -69,6 +72,14 @@ export class Dispatcher {
    * failure is an error frame for `id`. The peer's slot is held, and `blob` (a secret, a store value) kept, until
    * the work is over, which may be after a Timeout answer; then the blob is wiped.
    */
+  /**
+   * Milliseconds the transport waits before it reads `peer`'s next request: 0, except for a peer that caused more
+   * denials than `DeniedPeerThrottle` allows.
+   */
+  readDelay(peer: string): number {
+    return this.#throttle.delay(peer);
+  }
+
   dispatch(peer: string, id: number, header: Record<string, unknown>, blob: Uint8Array): Promise<Uint8Array> {
     // Counted before anything awaits, so that requests arriving together cannot all pass the check.
     const n = this.#inFlight.get(peer) ?? 0;
@@ -91,23 +102,25 @@ export class Dispatcher {
     let work: Promise<Reply> | undefined;
     try {
       const req = parseRequest(id, header, blob);
-      let expired = false;
+      // The deadline: the peer is answered Timeout, and the signal tells the runner that the chain must not start
+      // if it still waits for a zone, or must be stopped (its writes not kept) if it runs in one.
+      const deadline = new AbortController();
       const timeoutError = new StrongholdError('Timeout', `${req.type} took longer than ${timeoutMs} ms`, { operation: req.type, ms: timeoutMs });
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          expired = true;
+          deadline.abort(timeoutError);
           reject(timeoutError);
         }, timeoutMs).unref();
       });
       work = (async () => {
         await firewall.check(peer, req);
         // Answered with Timeout while the firewall was deciding: the request must not run afterwards.
-        if (expired) throw timeoutError;
+        if (deadline.signal.aborted) throw timeoutError;
         // After the firewall: a peer without a rule learns nothing about the limits.
         if (req.type === 'execute') checkChainCost(req.calls, limits);
         const end = this.#budget.start(peer);
         try {
-          return await this.#withClient(req.client, (client) => this.#run(client, peer, req));
+          return await this.#withClient(req.client, (client) => this.#run(client, peer, req, deadline.signal));
         } finally {
           end();
         }
@@ -115,6 +128,7 @@ export class Dispatcher {
       const reply = await Promise.race([work, timeout]);
       return okFrame(id, reply.result, reply.blob);
     } catch (e) {
+      if (isStrongholdError(e, 'PermissionDenied')) this.#throttle.denied(peer);
       return errorFrame(id, wireError(e, this.#init.self));
     } finally {
       clearTimeout(timer);
@@ -155,11 +169,13 @@ export class Dispatcher {
     return fn(client);
   }
 
-  async #run(client: Client, peer: string, req: Request): Promise<Reply> {
+  async #run(client: Client, peer: string, req: Request, signal: AbortSignal): Promise<Reply> {
     const { firewall } = this.#init;
     switch (req.type) {
       case 'execute': {
-        const outputs = await client.executeChain(req.calls);
+        const outputs = await client.executeChain(req.calls, { signal, caller: peer });
+        // Typed values when the caller asked for them (remote parity), else the JSON form.
+        if (req.values) return encodeOutputs(outputs);
         return { result: { results: req.calls.map((call, i) => resultToJSON(call, outputs[i])) } };
       }
       case 'writeSecret':

@@ -103,7 +103,26 @@ function decodeLength(prefix: Uint8Array, length: number): number {
   return n;
 }
 
-/** Sends one frame, waiting for the stream to drain when its buffer is full. */
+/**
+ * Sends one frame as a copy (the caller may wipe `frame` once this resolves: the client does, for secrets),
+ * waiting for the stream to drain when its buffer is full.
+ */
 export async function writeFrame(stream: Stream, frame: Uint8Array): Promise<void> {
   if (!stream.send(prefixed(frame))) await stream.onDrain();
+}
+
+/**
+ * Sends one frame without copying it (a server's answers: a large one is not copied again), so `frame` must not
+ * change afterwards. A stream that does not drain within `stallMs` (a peer that does not read) is aborted and the
+ * write fails.
+ */
+export async function sendFrame(stream: Stream, frame: Uint8Array, stallMs: number): Promise<void> {
+  stream.send(encodeLength(frame.length));
+  if (stream.send(frame)) return;
+  try {
+    await stream.onDrain({ signal: AbortSignal.timeout(stallMs) });
+  } catch (e) {
+    stream.abort(new Error('the peer did not read its answers'));
+    throw e;
+  }
 }

@@ -15,7 +15,8 @@
  * })
  * // terminal 2: the caller's identity lives in its own snapshot
  * const r = await remote(mine, server.addresses()[0])
- * const [sig] = await r.client('wallet').executeChain([{ type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k' }, msg: '68656c6c6f' }])
+ * // the typed calls and outputs of a local client (a ProcedureClient); `.json` for the JSON form
+ * const sig: Uint8Array = await r.client('wallet').execute(ed25519Sign({ privateKey: Location.generic('keys', 'k'), msg }))
  * await r.close(); await server.stop()
  * ```
  *
@@ -34,6 +35,7 @@ export {
 export { requestLimits, type RequestLimits } from './limits.js';
 export { peerIdentity, peerIdOf } from './identity.js';
 export { relay, waitForCircuitAddress, circuitAddresses, type RelayInit, type RelayNode } from './relay.js';
-export { remote, RemoteClient, RemoteStore, RemoteStronghold, type LocationLike, type RemoteInit } from './remote.js';
+export { remote, RemoteClient, RemoteStore, RemoteStronghold, type LocationLike, type RemoteInit, type RemoteJsonClient, type RemoteTransport } from './remote.js';
+export type { ProcedureClient } from '../client/client.js';
 export { serve, type ServeInit, type StrongholdServer } from './server.js';
 export { syncClients, syncSnapshots, type SyncOptions, type SyncResult } from './sync.js';

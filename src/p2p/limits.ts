@@ -10,7 +10,7 @@ import { assertInt } from '../assert.js';
 import { StrongholdError } from '../errors.js';
 import type { ProcedureCall } from '../procedures/types.js';
 import { MAX_CHAIN_LENGTH } from '../procedures/json.js';
-import { DEFAULT_BUDGET_WINDOW_MS, DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_PEER_BUDGET_MS } from './constants.js';
+import { DEFAULT_BUDGET_WINDOW_MS, DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_PEER_BUDGET_MS, DENIED_PEER_BURST, DENIED_PEER_MEMORY_MS, DENIED_PEER_RATE } from './constants.js';
 
 /** A server's cost limits; each defaults to the constant of the same name in constants.ts. */
 export interface RequestLimits {
@@ -131,5 +131,52 @@ export class PeerBudget {
         this.#busy--;
       }
     };
+  }
+}
+
+/**
+ * Slows down a peer the firewall keeps denying, so that a flood of denied requests costs the server little: each
+ * denial takes a token from the peer's bucket (`DENIED_PEER_BURST`, refilled at `DENIED_PEER_RATE` per second), and
+ * while the bucket is empty the stream handler waits for it to refill before it reads the peer's next request
+ * (the peer's own writes then block). Allowed requests take nothing, so a peer denied now and then is not slowed;
+ * a peer not denied for `DENIED_PEER_MEMORY_MS` is forgotten.
+ */
+export class DeniedPeerThrottle {
+  readonly #now: () => number;
+  readonly #peers = new Map<string, { tokens: number; at: number }>();
+
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
+
+  /** The peer's bucket refilled up to now; undefined when it has none, or was not denied for long. */
+  #bucket(peer: string, now: number): { tokens: number; at: number } | undefined {
+    const p = this.#peers.get(peer);
+    if (!p) return undefined;
+    if (now - p.at > DENIED_PEER_MEMORY_MS) {
+      this.#peers.delete(peer);
+      return undefined;
+    }
+    p.tokens = Math.min(DENIED_PEER_BURST, p.tokens + ((now - p.at) * DENIED_PEER_RATE) / 1000);
+    p.at = now;
+    return p;
+  }
+
+  /** Records a denial of `peer`: it takes one token. */
+  denied(peer: string): void {
+    const now = this.#now();
+    const p = this.#bucket(peer, now);
+    if (p) {
+      p.tokens -= 1;
+      return;
+    }
+    if (this.#peers.size >= 4096) for (const [q, b] of this.#peers) if (now - b.at > DENIED_PEER_MEMORY_MS) this.#peers.delete(q);
+    this.#peers.set(peer, { tokens: DENIED_PEER_BURST - 1, at: now });
+  }
+
+  /** Milliseconds to wait before reading `peer`'s next request: until its bucket is no longer in deficit (0: now). */
+  delay(peer: string): number {
+    const p = this.#bucket(peer, this.#now());
+    return p === undefined || p.tokens >= 0 ? 0 : (-p.tokens * 1000) / DENIED_PEER_RATE;
   }
 }

@@ -33,7 +33,7 @@ interface Base<T extends RequestType> {
 
 /** A validated request, as the server sees it. */
 export type Request =
-  | (Base<'execute'> & { calls: ProcedureCall[]; chain: unknown[] })
+  | (Base<'execute'> & { calls: ProcedureCall[]; chain: unknown[]; values: boolean })
   | (Base<'writeSecret'> & { location: Location; secret: Uint8Array })
   | (Base<'revokeSecret' | 'deleteSecret' | 'recordExists'> & { location: Location })
   | (Base<'vaultExists' | 'listRecords'> & { vault: Uint8Array })
@@ -165,10 +165,11 @@ export function parseRequest(id: number, header: Record<string, unknown>, blob: 
   const base = { id, client };
   switch (t) {
     case 'execute': {
-      only(header, ['id', 'type', 'client', 'chain']);
+      only(header, ['id', 'type', 'client', 'chain', 'values']);
       noBlob();
+      if (header.values !== undefined && typeof header.values !== 'boolean') throw invalidArgument('values', 'a boolean');
       const calls = parseChain(header.chain);
-      return { ...base, type: t, calls, chain: header.chain as unknown[] };
+      return { ...base, type: t, calls, chain: header.chain as unknown[], values: header.values === true };
     }
     case 'writeSecret':
       only(header, ['id', 'type', 'client', 'location']);

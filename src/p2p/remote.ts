@@ -2,33 +2,37 @@
  * The client side of `/stronghold/rpc/1.0.0`: `remote(local, addr)` dials a server and gives a handle whose
  * `client(path)` has the same procedure, write, list and store methods as a local `Client`, made async.
  *
- * Requests share one stream per handle, each with its own id, so many can be in flight (up to `maxInFlight`,
- * the rest wait in order). If the stream fails, the requests in flight fail with `RemoteError` and the next
- * request dials again. Procedures take and return the JSON form (docs/procedures.md), which is what travels.
+ * Requests share one stream per handle (channel.ts), each with its own id, so many can be in flight (up to
+ * `maxInFlight`, the rest wait in order). If the stream fails, the requests in flight fail with `RemoteError` and
+ * the next request opens a new stream through the handle's transport (libp2p, or an in-memory pair in tests).
+ * The store is remote-store.ts, sync batching remote-sync.ts.
  * @module
  */
 import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import { x25519 } from '@noble/curves/ed25519.js';
-import { assertBytes, parseHex, toHex, toPathBytes } from '../assert.js';
-import type { ListedRecord } from '../client/client.js';
+import { assertBytes, toPathBytes } from '../assert.js';
+import type { ListedRecord, ProcedureClient } from '../client/client.js';
 import { syncEndpoint, type Stronghold } from '../client/stronghold.js';
 import { clientId } from '../engine/ids.js';
 import type { Location, Path } from '../engine/location.js';
-import type { InsertOptions, StoreKey } from '../engine/store.js';
-import { isStrongholdError, StrongholdError } from '../errors.js';
-import { wipe } from '../memory/guarded.js';
+import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.js';
+import { isCall } from '../procedures/fields.js';
+import { isRegistered } from '../procedures/registry.js';
 import { procedureToJSON } from '../procedures/json.js';
 import type { ProcedureCall } from '../procedures/types.js';
-import { readSnapshot } from '../snapshot/codec.js';
-import type { ClientState } from '../snapshot/state.js';
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_ID, PROTOCOL, SYNC_BATCH_RECORDS } from './constants.js';
+import { Channel, type Answer } from './channel.js';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, PROTOCOL } from './constants.js';
 import { hasPeerIdentity, peerIdentity } from './identity.js';
-import { encodeFrame, parseResponse, parseWireRecords, parseWireVaultIds, protocolError, requestHeader, type RequestBody, type RequestType } from './messages.js';
+import { parseWireRecords, parseWireVaultIds, protocolError, type RequestBody, type RequestType } from './messages.js';
 import { createNode } from './node.js';
-import { readFrames, writeFrame } from './frames.js';
-import { agree, syncInto, wipeState, type Hierarchy, type Selection, type SyncOptions, type SyncResult, type SyncSource } from './sync.js';
+import { decodeOutputs } from './outputs.js';
+import { RemoteStore, type Ask } from './remote-store.js';
+import { exportRecords, parseHierarchy } from './remote-sync.js';
+import { expectBool, expectObject } from './results.js';
+import { syncInto, type SyncOptions, type SyncResult, type SyncSource } from './sync.js';
+
+export { RemoteStore } from './remote-store.js';
 
 export interface RemoteInit {
   /** Dial from this node (the caller stops it); default: a new dial-only node with the local Stronghold's identity. */
@@ -45,103 +49,27 @@ export interface RemoteInit {
 /** A location as `{vault, record}` / `{vault, counter}` or a Location. */
 export type LocationLike = Location | { vault: Path; record: Path } | { vault: Path; counter: number };
 
-interface Answer {
-  result: unknown;
-  blob: Uint8Array;
+/**
+ * How a handle reaches its server: `open` gives a new stream of the protocol (over libp2p, or an in-memory pair
+ * in tests), `stop` releases what the transport holds when the handle closes.
+ */
+export interface RemoteTransport {
+  /** The server's peer id. */
+  readonly peerId: string;
+  /** The server's address, for messages. */
+  readonly address: string;
+  open(): Promise<Stream>;
+  stop(): Promise<void>;
 }
 
-interface Pending {
-  resolve(a: Answer): void;
-  reject(e: unknown): void;
-  timer: NodeJS.Timeout;
-}
-
-/** One stream to the server and the requests in flight on it. */
-class Channel {
-  readonly #stream: Stream;
-  readonly #maxMessageBytes: number;
-  readonly #pending = new Map<number, Pending>();
-  readonly #peer: string;
-  #nextId = 1;
-  #writes: Promise<void> = Promise.resolve();
-  failed: StrongholdError | null = null;
-
-  constructor(stream: Stream, peer: string, maxMessageBytes: number) {
-    this.#stream = stream;
-    this.#peer = peer;
-    this.#maxMessageBytes = maxMessageBytes;
-    void this.#readLoop();
-  }
-
-  async #readLoop(): Promise<void> {
-    try {
-      for await (const frame of readFrames(this.#stream, this.#maxMessageBytes)) {
-        const res = parseResponse(frame);
-        if (!res.ok && res.id === null) {
-          this.#stream.abort(res.error);
-          return this.#fail(res.error);
-        }
-        const id = res.id as number;
-        const p = this.#pending.get(id);
-        if (!p) continue;
-        this.#pending.delete(id);
-        clearTimeout(p.timer);
-        if (res.ok) p.resolve({ result: res.result, blob: res.blob });
-        else p.reject(res.error);
-      }
-    } catch (e) {
-      this.#stream.abort(e instanceof Error ? e : new Error('malformed response'));
-      return this.#fail(isStrongholdError(e) ? (e as StrongholdError) : protocolError('malformed response'));
-    }
-    this.#fail(new StrongholdError('RemoteError', 'the connection to the server closed', { peer: this.#peer, reason: 'stream closed' }));
-  }
-
-  #fail(err: StrongholdError): void {
-    this.failed ??= err;
-    for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
-    this.#pending.clear();
-  }
-
-  request(type: RequestType, body: RequestBody, blob: Uint8Array | undefined, timeoutMs: number): Promise<Answer> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.#nextId;
-    this.#nextId = this.#nextId >= MAX_REQUEST_ID ? 1 : this.#nextId + 1;
-    const frame = encodeFrame(requestHeader(id, type, body), blob);
-    // A frame still queued when its request gives up is never sent (it would go out wiped).
-    let abandoned = false;
-    return new Promise<Answer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new StrongholdError('Timeout', `no answer to ${type} within ${timeoutMs} ms`, { operation: type, ms: timeoutMs }));
-      }, timeoutMs).unref();
-      this.#pending.set(id, { resolve, reject, timer });
-      this.#writes = this.#writes.then(() => (abandoned ? undefined : writeFrame(this.#stream, frame))).catch((e: unknown) => {
-        this.#fail(new StrongholdError('RemoteError', 'could not send to the server', { peer: this.#peer, reason: 'write failed' }, { cause: e }));
-      });
-    }).finally(() => {
-      abandoned = true;
-      // The frame may hold a secret; it has been handed to the stream by now, or it never will be.
-      if (blob) wipe(frame);
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.#writes;
-    await this.#stream.close().catch(() => this.#stream.abort(new Error('close failed')));
-  }
-}
-
-/** A connection to a remote Stronghold. */
-export class RemoteStronghold {
-  readonly node: Libp2p;
+/** A connection to a remote Stronghold; `N` is the libp2p node it dials from (`undefined` over an in-memory transport). */
+export class RemoteStronghold<N extends Libp2p | undefined = Libp2p> {
+  /** The libp2p node that dials (`remote()`), or undefined when the transport is not libp2p. */
+  readonly node: N;
   /** The server's peer id. */
   readonly peerId: string;
   readonly local: Stronghold | null;
-  readonly #addr: Multiaddr;
-  readonly #ownNode: boolean;
+  readonly #transport: RemoteTransport;
   readonly #maxMessageBytes: number;
   readonly #maxInFlight: number;
   readonly #timeoutMs: number;
@@ -151,12 +79,11 @@ export class RemoteStronghold {
   readonly #waiting: (() => void)[] = [];
 
   /** @internal Use `remote()`. */
-  constructor(node: Libp2p, addr: Multiaddr, local: Stronghold | null, ownNode: boolean, init: RemoteInit) {
+  constructor(transport: RemoteTransport, local: Stronghold | null, init: RemoteInit, node: N) {
+    this.#transport = transport;
     this.node = node;
-    this.#addr = addr;
     this.local = local;
-    this.#ownNode = ownNode;
-    this.peerId = addr.getComponents().filter((c) => c.name === 'p2p').at(-1)?.value ?? '';
+    this.peerId = transport.peerId;
     this.#maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#maxInFlight = init.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.#timeoutMs = init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS + 1000;
@@ -164,19 +91,18 @@ export class RemoteStronghold {
 
   /** A handle on client `path` of the server. Creates nothing; the server checks every request. */
   client(path: Path): RemoteClient {
-    return new RemoteClient(this, toPathBytes(path, 'client'));
+    return new RemoteClient(this as RemoteStronghold<Libp2p | undefined>, toPathBytes(path, 'client'));
   }
 
   async #channelNow(): Promise<Channel> {
     if (this.#channel && !this.#channel.failed) return this.#channel;
     this.#dialing ??= (async () => {
       try {
-        const stream = await this.node.dialProtocol(this.#addr, PROTOCOL, { runOnLimitedConnection: true });
-        this.#channel = new Channel(stream, this.peerId, this.#maxMessageBytes);
+        this.#channel = new Channel(await this.#transport.open(), this.peerId, this.#maxMessageBytes);
         return this.#channel;
       } catch (e) {
         if (isStrongholdError(e)) throw e;
-        throw new StrongholdError('RemoteError', `cannot reach ${this.#addr.toString()}`, { peer: this.peerId, reason: 'dial failed' }, { cause: e });
+        throw new StrongholdError('RemoteError', `cannot reach ${this.#transport.address}`, { peer: this.peerId, reason: 'dial failed' }, { cause: e });
       } finally {
         this.#dialing = null;
       }
@@ -207,39 +133,34 @@ export class RemoteStronghold {
   async close(): Promise<void> {
     await this.#channel?.close();
     this.#channel = null;
-    if (this.#ownNode) await this.node.stop();
+    await this.#transport.stop();
   }
 }
 
-const enc = new TextEncoder();
-const storeKey = (key: StoreKey): string => toHex(typeof key === 'string' ? enc.encode(key) : assertBytes(key, { field: 'key' }));
-
-function expectObject(result: unknown): Record<string, unknown> {
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) throw protocolError('result is not an object');
-  return result as Record<string, unknown>;
+/** A remote client in the JSON form: procedures as `{type, ...fields}` objects, results as JSON. */
+export interface RemoteJsonClient {
+  /** Runs one procedure; returns the JSON form of its output (hex for bytes, null for none). */
+  execute(procedure: Record<string, unknown>): Promise<unknown>;
+  /** Runs a chain, with the same rollback as locally; returns the JSON results. */
+  executeChain(chain: readonly Record<string, unknown>[]): Promise<unknown[]>;
 }
 
-function expectBool(result: unknown, field: string): boolean {
-  const v = expectObject(result)[field];
-  if (typeof v !== 'boolean') throw protocolError(`result.${field} is not a boolean`);
-  return v;
+/** True for a call a procedure builder or the parser made; not for its JSON form or a look-alike. */
+function isBuilderCall(c: unknown): c is ProcedureCall {
+  return isCall(c) && isRegistered((c as ProcedureCall).procedure);
 }
 
-/** A procedure for a remote client: the call a typed builder returns (what a local `Client` takes), or its JSON form. */
-export type RemoteCall = ProcedureCall | Record<string, unknown>;
-
-/** A JSON form always has a string `type`; a builder's call has none, only `procedure` and `input`. */
-function isProcedureCall(c: RemoteCall): c is ProcedureCall {
-  return typeof (c as { type?: unknown }).type !== 'string' && 'procedure' in c && 'input' in c;
-}
-
-/** A client of a remote Stronghold: the methods of a local `Client`, async; results in their JSON form. */
-export class RemoteClient {
-  readonly #remote: RemoteStronghold;
+/**
+ * A client of a remote Stronghold: the methods of a local `Client`, async. `execute` and `executeChain` take the
+ * typed calls a local client takes and return the same typed outputs (`ProcedureClient`, one type for both);
+ * `json` takes and returns the JSON form (docs/procedures.md), as the command line does.
+ */
+export class RemoteClient implements ProcedureClient {
+  readonly #remote: RemoteStronghold<Libp2p | undefined>;
   readonly path: Uint8Array;
 
   /** @internal Use `RemoteStronghold.client`. */
-  constructor(remote: RemoteStronghold, path: Uint8Array) {
+  constructor(remote: RemoteStronghold<Libp2p | undefined>, path: Uint8Array) {
     this.#remote = remote;
     this.path = path;
   }
@@ -248,19 +169,38 @@ export class RemoteClient {
     return this.#remote.request(type, { client: this.path, ...body }, blob);
   }
 
-  /**
-   * Runs one procedure: a call made by a typed builder (`ed25519Sign({...})`, as a local `Client` takes) or its JSON
-   * form. Returns the JSON form of the output (hex for bytes), which is what travels.
-   */
-  async execute(procedure: RemoteCall): Promise<unknown> {
-    const [out] = await this.executeChain([procedure]);
-    return out;
+  /** Runs one procedure made by a typed builder (`ed25519Sign({...})`) on the server; returns its typed output. */
+  async execute<O>(call: ProcedureCall<unknown, O>): Promise<O> {
+    const [out] = await this.executeChain([call]);
+    return out as O;
   }
 
-  /** Runs a chain (builder calls or JSON forms) on the server, with the same rollback as locally; returns the JSON results. */
-  async executeChain(calls: readonly RemoteCall[]): Promise<unknown[]> {
+  /**
+   * Runs a chain of builder calls on the server, with the same rollback as locally; returns the outputs as a
+   * local `executeChain` does (Uint8Array for bytes, undefined for none).
+   */
+  async executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]> {
+    if (!Array.isArray(calls)) throw invalidArgument('calls', 'an array of procedure calls');
+    for (const [i, c] of calls.entries()) {
+      if (!isBuilderCall(c)) throw invalidArgument(`calls[${i}]`, 'a procedure call made by a builder (for the JSON form use .json.execute / .json.executeChain)');
+    }
     // A builder's call holds TS values (bytes, Locations) that JSON.stringify would mangle; its JSON form is what the server parses.
-    const chain = calls.map((c) => (isProcedureCall(c) ? procedureToJSON(c) : c));
+    const { result, blob } = await this.#ask('execute', { chain: calls.map((c) => procedureToJSON(c)), values: true });
+    return decodeOutputs(result, blob, calls.length);
+  }
+
+  /**
+   * This client in the JSON form of docs/procedures.md, as the command line and FROST coordinators use it (a
+   * `ProcedureExecutor` of stronghold-ts/frost): procedures in, JSON results out (hex for bytes).
+   */
+  get json(): RemoteJsonClient {
+    return {
+      execute: async (procedure) => (await this.#executeJson([procedure]))[0],
+      executeChain: (chain) => this.#executeJson(chain),
+    };
+  }
+
+  async #executeJson(chain: readonly Record<string, unknown>[]): Promise<unknown[]> {
     const { result } = await this.#ask('execute', { chain });
     const results = expectObject(result).results;
     if (!Array.isArray(results) || results.length !== chain.length) throw protocolError('results do not match the chain');
@@ -302,14 +242,16 @@ export class RemoteClient {
 
   /** The client's persisted store on the server. */
   get store(): RemoteStore {
-    return new RemoteStore((type, body, blob) => this.#ask(type, body, blob));
+    return new RemoteStore(this.#asker);
   }
+
+  readonly #asker: Ask = (type, body, blob) => this.#ask(type, body, blob);
 
   /** This client as a sync source: its hierarchy, and exports re-encrypted for this requester. */
   syncSource(): SyncSource {
     return {
       hierarchy: async () => parseHierarchy((await this.#ask('syncHierarchy')).result),
-      export: (selection) => this.#export(selection),
+      export: (selection) => exportRecords(this.#asker, this.path, selection),
     };
   }
 
@@ -324,118 +266,6 @@ export class RemoteClient {
     if (!local.hasClient(bytes)) local.createClient(bytes);
     return syncInto(syncEndpoint(local, clientId(bytes))!, this.syncSource(), { ...options, fromPeer: true });
   }
-
-  async #export(selection: Selection): Promise<ClientState> {
-    const batches: Selection[] = [];
-    let batch: Selection = new Map();
-    let n = 0;
-    for (const [vid, ids] of selection) {
-      for (const id of ids ?? []) {
-        if (n === SYNC_BATCH_RECORDS) {
-          batches.push(batch);
-          batch = new Map();
-          n = 0;
-        }
-        const set = batch.get(vid) ?? new Set<string>();
-        set.add(id);
-        batch.set(vid, set);
-        n++;
-      }
-    }
-    if (n > 0) batches.push(batch);
-    const merged: ClientState = { id: clientId(this.path), keystore: [], vaults: [], store: { entries: [], scanFreq: null, createdAt: { secs: 0n, nanos: 0 }, lastScanAt: null } };
-    try {
-      for (const b of batches) await this.#exportBatch(b, merged);
-    } catch (e) {
-      wipeState(merged);
-      throw e;
-    }
-    return merged;
-  }
-
-  /** Exports one batch into `into`, halving it when the server says the answer would be too large. */
-  async #exportBatch(batch: Selection, into: ClientState): Promise<void> {
-    const secret = x25519.utils.randomSecretKey();
-    let shared: Uint8Array | null = null;
-    try {
-      const records = Object.fromEntries([...batch].map(([v, ids]) => [v, ids ? [...ids] : null]));
-      const { result, blob } = await this.#ask('syncExport', { records, publicKey: toHex(x25519.getPublicKey(secret)) });
-      shared = agree(secret, parseHex(expectObject(result).publicKey, { field: 'publicKey', length: 32 }));
-      const { state } = await readSnapshot(blob, shared, { maxWorkFactor: 0 });
-      if (state.clients.length !== 1) {
-        for (const c of state.clients) wipeState(c);
-        throw protocolError('a sync export holds one client');
-      }
-      const c = state.clients[0]!;
-      into.keystore.push(...c.keystore);
-      into.vaults.push(...c.vaults);
-    } catch (e) {
-      const size = [...batch.values()].reduce((k, ids) => k + (ids?.size ?? 0), 0);
-      if (!(isStrongholdError(e, 'ProtocolError') && e.details.reason === 'response too large' && size > 1)) throw e;
-      const halves: Selection[] = [new Map(), new Map()];
-      let i = 0;
-      for (const [v, ids] of batch) for (const id of ids ?? []) {
-        const h = halves[i++ % 2]!;
-        h.set(v, (h.get(v) ?? new Set<string>()).add(id));
-      }
-      for (const h of halves) await this.#exportBatch(h, into);
-    } finally {
-      wipe(secret, shared);
-    }
-  }
-}
-
-function parseHierarchy(result: unknown): Hierarchy {
-  const vaults = expectObject(result).vaults;
-  if (!Array.isArray(vaults)) throw protocolError('hierarchy vaults is not an array');
-  const hexId = /^[0-9a-f]{48}$/;
-  const out: Hierarchy = new Map();
-  for (const v of vaults as { id?: unknown; records?: unknown }[]) {
-    if (typeof v?.id !== 'string' || !hexId.test(v.id) || !Array.isArray(v.records)) throw protocolError('malformed hierarchy entry');
-    const records = new Map<string, string>();
-    for (const r of v.records as unknown[]) {
-      if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'string' && hexId.test(x))) throw protocolError('malformed hierarchy record');
-      records.set(r[0] as string, r[1] as string);
-    }
-    out.set(v.id, records);
-  }
-  return out;
-}
-
-/** The store of a remote client. */
-export class RemoteStore {
-  readonly #ask: (type: RequestType, body: Omit<RequestBody, 'client'>, blob?: Uint8Array) => Promise<Answer>;
-
-  constructor(ask: (type: RequestType, body: Omit<RequestBody, 'client'>, blob?: Uint8Array) => Promise<Answer>) {
-    this.#ask = ask;
-  }
-
-  async get(key: StoreKey): Promise<Uint8Array | null> {
-    const a = await this.#ask('storeGet', { key: storeKey(key) });
-    return expectBool(a.result, 'found') ? new Uint8Array(a.blob) : null;
-  }
-
-  async has(key: StoreKey): Promise<boolean> {
-    return (await this.get(key)) !== null;
-  }
-
-  /** Stores a value; returns the previous one. */
-  async insert(key: StoreKey, value: Uint8Array | string, options: InsertOptions = {}): Promise<Uint8Array | null> {
-    const bytes = typeof value === 'string' ? enc.encode(value) : assertBytes(value, { field: 'value' });
-    const a = await this.#ask('storeSet', { key: storeKey(key), ttlMs: options.ttlMs }, bytes);
-    return expectBool(a.result, 'found') ? new Uint8Array(a.blob) : null;
-  }
-
-  async delete(key: StoreKey): Promise<Uint8Array | null> {
-    const a = await this.#ask('storeDelete', { key: storeKey(key) });
-    return expectBool(a.result, 'found') ? new Uint8Array(a.blob) : null;
-  }
-
-  async keys(): Promise<Uint8Array[]> {
-    const keys = expectObject((await this.#ask('storeKeys', {})).result).keys;
-    if (!Array.isArray(keys)) throw protocolError('keys is not an array');
-    return keys.map((k) => parseHex(k, { field: 'key' }));
-  }
 }
 
 /**
@@ -448,7 +278,8 @@ export class RemoteStore {
  *   without an identity yet), `Io`
  * @example
  * const r = await remote(sh, '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...')
- * const sig = await r.client('wallet').execute({ type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' }, msg: '00' })
+ * const sig = await r.client('wallet').execute(ed25519Sign({ privateKey: Location.generic('v', 'k'), msg })) // Uint8Array
+ * const hex = await r.client('wallet').json.execute({ type: 'Ed25519Sign', privateKey: { vault: 'v', record: 'k' }, msg: '00' })
  */
 export async function remote(local: Stronghold | null, addr: string | Multiaddr, init: RemoteInit = {}): Promise<RemoteStronghold> {
   let ma: Multiaddr;
@@ -464,7 +295,15 @@ export async function remote(local: Stronghold | null, addr: string | Multiaddr,
   // rules written from its log or from `stronghold id` would never match. In memory there is no file to save to.
   if (created && local.path !== null) await local.save();
   const node = init.node ?? (await createNode({ privateKey, listen: [] }));
-  const r = new RemoteStronghold(node, ma, local, ownNode, init);
+  const transport: RemoteTransport = {
+    peerId: ma.getComponents().filter((c) => c.name === 'p2p').at(-1)?.value ?? '',
+    address: ma.toString(),
+    open: () => node.dialProtocol(ma, PROTOCOL, { runOnLimitedConnection: true }),
+    stop: async () => {
+      if (ownNode) await node.stop();
+    },
+  };
+  const r = new RemoteStronghold<Libp2p>(transport, local, init, node);
   try {
     await r.connect();
   } catch (e) {

@@ -2,25 +2,21 @@
  * Serving a Stronghold over `/stronghold/rpc/1.0.0` (docs/spec/p2p-protocol.md §4).
  *
  * A peer opens a stream and sends request frames; the server answers each, in any order, with the request's
- * id. This module is the transport: it reads frames from streams, closes a stream whose frames cannot be
- * attributed, and writes the answers; what a request gets is the dispatcher's (dispatcher.ts: in flight, the
- * firewall, the cost limits and the peer's budget, the timeout). Limits here: frame size (a larger frame gets an
- * error and the stream is closed, since the stream cannot be resynchronised), streams per connection.
- * A malformed frame or one without a valid id gets an error with id `null` and closes only that stream.
- * Nothing one peer does reaches another peer's streams.
+ * id. This module is the libp2p side: the node, the protocol handler and its streams-per-connection limit. Each
+ * stream is stream-handler.ts's (framing, frame size: a larger frame gets an error and the stream is closed,
+ * since it cannot be resynchronised); what a request gets is the dispatcher's (dispatcher.ts: in flight, the
+ * firewall, the cost limits and the peer's budget, the timeout). Nothing one peer does reaches another peer's streams.
  * @module
  */
-import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface';
+import type { Libp2p, PrivateKey } from '@libp2p/interface';
 import type { Stronghold } from '../client/stronghold.js';
-import { wipe } from '../memory/guarded.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_INBOUND_STREAMS, PROTOCOL } from './constants.js';
-import { Dispatcher, wireError } from './dispatcher.js';
+import { Dispatcher } from './dispatcher.js';
 import { Firewall, type FirewallInit } from './firewall.js';
 import { requestLimits, type RequestLimits } from './limits.js';
 import { peerIdentity } from './identity.js';
-import { decodeFrame, errorFrame, protocolError, requestId } from './messages.js';
 import { createNode } from './node.js';
-import { readFrames, writeFrame } from './frames.js';
+import { handleStream } from './stream-handler.js';
 
 export interface ServeInit {
   /** Multiaddrs to listen on; default `/ip4/127.0.0.1/tcp/0`. Add `<relay multiaddr>/p2p-circuit` to be reachable through a relay. */
@@ -72,44 +68,9 @@ export async function serve(sh: Stronghold, init: ServeInit = {}): Promise<Stron
     requestTimeoutMs: init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   });
 
-  async function handler(stream: Stream, connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString();
-    let writes: Promise<void> = Promise.resolve();
-    const send = (frame: Uint8Array): Promise<void> => {
-      writes = writes.then(() => writeFrame(stream, frame)).catch(() => {});
-      return writes;
-    };
-    const pending = new Set<Promise<void>>();
-    const finish = async (): Promise<void> => {
-      await Promise.allSettled(pending);
-      await writes;
-      await stream.close().catch(() => {});
-    };
-    try {
-      for await (const bytes of readFrames(stream, maxMessageBytes)) {
-        let frame: { header: Record<string, unknown>; blob: Uint8Array };
-        let id: number | null;
-        try {
-          frame = decodeFrame(bytes);
-          id = requestId(frame.header);
-          if (id === null) throw protocolError('request without a valid id');
-        } catch (e) {
-          wipe(bytes);
-          void send(errorFrame(null, wireError(e, self)));
-          return await finish();
-        }
-        const p: Promise<void> = dispatcher.dispatch(peer, id, frame.header, frame.blob).then(send).finally(() => pending.delete(p));
-        pending.add(p);
-      }
-    } catch (e) {
-      // An oversized, malformed or truncated frame: tell the peer if it still listens, then close this stream.
-      void send(errorFrame(null, wireError(e, self)));
-    }
-    await finish();
-  }
-
   await node.handle(PROTOCOL, (stream, connection) => {
-    handler(stream, connection).catch((e) => stream.abort(e instanceof Error ? e : new Error('handler failed')));
+    handleStream(stream, dispatcher, { peer: connection.remotePeer.toString(), self, maxMessageBytes })
+      .catch((e: unknown) => stream.abort(e instanceof Error ? e : new Error('handler failed')));
   }, { maxInboundStreams: MAX_INBOUND_STREAMS, runOnLimitedConnection: true });
 
   return {

@@ -87,7 +87,7 @@ describe('the searching attacker', { timeout: 600_000 }, () => {
     const r = await remote(caller, srv.addresses()[0]!.toString());
     try {
       const client = r.client('c');
-      await search((json) => client.executeChain(json), server, 150, 0x929, counted, planted);
+      await search((json) => client.json.executeChain(json), server, 150, 0x929, counted, planted);
     } finally {
       await r.close();
       await srv.stop();
@@ -177,7 +177,7 @@ test('over p2p, through a rule with use on keys and write on a scratch vault, th
   try {
     for (const reg of REGRESSIONS) {
       await c.executeChain(parseChain(reg.setup));
-      await assert.rejects(r.client('c').executeChain(reg.chain), (e: any) => e.code === 'PolicyViolation', reg.name);
+      await assert.rejects(r.client('c').json.executeChain(reg.chain), (e: any) => e.code === 'PolicyViolation', reg.name);
       assert.equal(c.vaultExists('s') ? c.listRecords('s').length : 0, 0, reg.name);
       for (const loc of [KEY, SEED]) if (c.recordExists(Location.from(loc))) c.deleteSecret(Location.from(loc));
     }

@@ -60,7 +60,7 @@ describe('dealer-free FROST over loopback p2p', { timeout: 180_000 }, () => {
     for (const n of nodes) {
       const r = await remote(coordinator, n.addr);
       handles.push(r);
-      members.push({ name: n.addr, exec: r.client('wallet') });
+      members.push({ name: n.addr, exec: r.client('wallet').json });
     }
   });
 

@@ -74,12 +74,12 @@ describe('FROST over loopback p2p', { timeout: 120_000 }, () => {
   });
 
   async function deal(t: number, members: Node[]): Promise<DealResult> {
-    const receivers = await Promise.all(members.map(async (n) => ({ name: n.addr, exec: (await dial(dealer, n)).client('wallet') })));
+    const receivers = await Promise.all(members.map(async (n) => ({ name: n.addr, exec: (await dial(dealer, n)).client('wallet').json })));
     return dealShares(dealer.createClient(`dealer-${++deals}`), t, receivers);
   }
 
   async function signers(dealt: DealResult, members: Node[], which: number[]): Promise<FrostParticipant[]> {
-    return Promise.all(which.map(async (i) => participant((await dial(coordinator, members[i]!)).client('wallet'), { name: members[i]!.addr, share: dealt.shares[i]!.share })));
+    return Promise.all(which.map(async (i) => participant((await dial(coordinator, members[i]!)).client('wallet').json, { name: members[i]!.addr, share: dealt.shares[i]!.share })));
   }
 
   test('2-of-3: dealt over the network, signed by each pair; node:crypto verifies', async () => {
@@ -108,10 +108,10 @@ describe('FROST over loopback p2p', { timeout: 120_000 }, () => {
   test('the dealer cannot sign and the coordinator cannot deal: the firewall refuses', async () => {
     const members = nodes.slice(0, 3);
     const dealt = await deal(2, members);
-    const asDealer = participant((await dial(dealer, members[0]!)).client('wallet'), { name: 'dealer', share: dealt.shares[0]!.share });
+    const asDealer = participant((await dial(dealer, members[0]!)).client('wallet').json, { name: 'dealer', share: dealt.shares[0]!.share });
     await assert.rejects(asDealer.commit(), (e: unknown) => isStrongholdError(e, 'PermissionDenied'));
     const asCoordinator = (await dial(coordinator, members[0]!)).client('wallet');
-    await assert.rejects(asCoordinator.execute({ type: 'FrostShareImport', sealed: '00'.repeat(300), key: { vault: 'frost-keys', record: 'x25519' }, output: { vault: 'frost-shares', record: 'x' } }),
+    await assert.rejects(asCoordinator.json.execute({ type: 'FrostShareImport', sealed: '00'.repeat(300), key: { vault: 'frost-keys', record: 'x25519' }, output: { vault: 'frost-shares', record: 'x' } }),
       (e: unknown) => isStrongholdError(e, 'PermissionDenied'));
   });
 

@@ -1,6 +1,6 @@
 /**
- * `stronghold serve --zone process`: peers' chains run in the secure zone, `--timeout-ms` stops a chain past it
- * (Timeout, nothing it wrote is saved) while signing keeps working; the cost flags reach the server
+ * `stronghold serve` (by default, `--zone auto`): peers' long chains run in a pool of secure zones, `--timeout-ms`
+ * stops a chain past it (Timeout, nothing it wrote is saved) while signing keeps working; the cost flags reach the server
  * (`--max-kdf-iterations`), and a bad `--zone` is a usage error. The CLI runs from source (tsx), on loopback.
  */
 import { jsonBanner } from '../cli/harness.js';
@@ -17,7 +17,7 @@ const pbkdf2 = (count: number, record: string) => JSON.stringify([
 ]);
 const sign = JSON.stringify([{ type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k0' }, msg: '68656c6c6f' }]);
 
-describe('serve --zone process', { timeout: 90_000 }, () => {
+describe('serve with a zone pool', { timeout: 90_000 }, () => {
   let dir: string;
   let server: string;
   let caller: string;
@@ -35,7 +35,8 @@ describe('serve --zone process', { timeout: 90_000 }, () => {
   });
 
   test('a chain past --timeout-ms gets Timeout and saves nothing; signing goes on', async () => {
-    const serving = start(['serve', server, '--zone', 'process', '--timeout-ms', '500', '--max-kdf-iterations', '2147483647', '--firewall', join(dir, 'rules.json'), '--json']);
+    // The default (--zone auto): the signature runs inline, the PBKDF2 in a zone of the pool.
+    const serving = start(['serve', server, '--timeout-ms', '2000', '--max-kdf-iterations', '2147483647', '--firewall', join(dir, 'rules.json'), '--json']);
     const { addresses } = await jsonBanner<{ addresses: string[] }>(serving);
     const addr = addresses[0]!;
     const [slow, signed] = await Promise.all([
@@ -58,7 +59,7 @@ describe('serve --zone process', { timeout: 90_000 }, () => {
   });
 
   test('default limits refuse a huge PBKDF2 count by name; a bad --zone is a usage error', async () => {
-    const serving = start(['serve', server, '--zone', 'process', '--firewall', join(dir, 'rules.json'), '--json']);
+    const serving = start(['serve', server, '--zone', 'process', '--zone-pool', '1', '--firewall', join(dir, 'rules.json'), '--json']);
     const { addresses } = await jsonBanner<{ addresses: string[] }>(serving);
     const refused = await run(['remote', addresses[0]!, '--snapshot', caller, 'run', '--client', 'wallet'], pbkdf2(0x7fff_ffff, 'huge'));
     assert.notEqual(refused.code, 0);
@@ -67,6 +68,9 @@ describe('serve --zone process', { timeout: 90_000 }, () => {
     await new Promise((resolve) => serving.on('exit', resolve));
     const bad = await run(['serve', server, '--zone', 'thread']);
     assert.equal(bad.code, 1, bad.stderr);
-    assert.match(bad.stderr, /--zone must be one of inline, process/);
+    assert.match(bad.stderr, /--zone must be one of auto, process, inline/);
+    const inlinePool = await run(['serve', server, '--zone', 'inline', '--zone-pool', '2']);
+    assert.equal(inlinePool.code, 1, inlinePool.stderr);
+    assert.match(inlinePool.stderr, /--zone-pool needs --zone auto or process/);
   });
 });

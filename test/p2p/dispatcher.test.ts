@@ -15,6 +15,7 @@ import { Firewall, type Denial, type FirewallInit } from '../../src/p2p/firewall
 import { requestLimits, type RequestLimits } from '../../src/p2p/limits.js';
 import { decodeFrame, encodeFrame, parseResponse, requestHeader, type RequestBody, type RequestType, type Response } from '../../src/p2p/messages.js';
 import { parseChain } from '../../src/procedures/json.js';
+import { zonePool } from '../../src/zone/pool.js';
 
 // Base58 strings, as the rule file requires of peer ids; the dispatcher only compares them.
 const ALLOWED = 'PeerA';
@@ -27,8 +28,8 @@ const sign = (vault: string) => ({ type: 'Ed25519Sign', privateKey: { vault, rec
 const pub = (vault: string) => ({ type: 'PublicKey', keyType: 'ed25519', privateKey: { vault, record: 'k0' } });
 const write = (record: string) => ({ type: 'WriteVault', data: '0102', location: { vault: 'scratch', record } });
 
-async function provisioned(): Promise<Stronghold> {
-  const sh = Stronghold.create();
+async function provisioned(options: Parameters<typeof Stronghold.create>[0] = {}): Promise<Stronghold> {
+  const sh = Stronghold.create(options);
   await sh.createClient('wallet').executeChain(parseChain([
     { type: 'GenerateKey', keyType: 'ed25519', output: { vault: 'keys', record: 'k0' } },
     { type: 'GenerateKey', keyType: 'ed25519', output: { vault: 'other', record: 'k0' } },
@@ -36,13 +37,13 @@ async function provisioned(): Promise<Stronghold> {
   return sh;
 }
 
-function dispatcher(sh: Stronghold, firewall: FirewallInit, options: { limits?: Partial<RequestLimits>; maxInFlight?: number } = {}): Dispatcher {
+function dispatcher(sh: Stronghold, firewall: FirewallInit, options: { limits?: Partial<RequestLimits>; maxInFlight?: number; requestTimeoutMs?: number } = {}): Dispatcher {
   return new Dispatcher(sh, {
     firewall: new Firewall(firewall),
     self: 'PeerServer',
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     maxInFlight: options.maxInFlight ?? 32,
-    requestTimeoutMs: 10_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     limits: requestLimits(options.limits),
   });
 }
@@ -134,5 +135,27 @@ describe('the dispatcher without a transport', () => {
     decide(true);
     assert.equal(typeof (ok(await first) as { results: unknown[] }).results[0], 'string');
     assert.deepEqual(ok(await ask(d, ASKED, 'vaultExists', { client: 'wallet', vault: 'keys' })), { exists: true });
+  });
+
+  test('a request answered Timeout does not run later: the one in a zone is stopped, the one waiting for it never starts', { timeout: 60_000 }, async () => {
+    const sh = await provisioned({ runner: zonePool({ size: 1, inline: 'none' }) });
+    try {
+      const d = dispatcher(sh, { rules: RULES, onDenied: () => {} }, { requestTimeoutMs: 1500, limits: { maxKdfIterations: 0x7fff_ffff } });
+      const endless = { type: 'Pbkdf2Hmac', hashType: 'sha512', password: '01', salt: '02', count: 0x7fff_ffff, output: { vault: 'derived', record: 'd' } };
+      // One zone: the write waits behind the endless chain, and both are answered Timeout.
+      const [slow, late] = await Promise.all([
+        ask(d, ALLOWED, 'execute', { client: 'wallet', chain: [write('during'), endless] }),
+        ask(d, ALLOWED, 'execute', { client: 'wallet', chain: [write('late')] }),
+      ]);
+      failed(slow, 'Timeout');
+      failed(late, 'Timeout');
+      // The zone was replaced; the next request runs, and neither answered request left a record behind.
+      ok(await ask(d, ALLOWED, 'execute', { client: 'wallet', chain: [write('after')] }));
+      const wallet = sh.getClient('wallet');
+      assert.equal(wallet.recordExists(Location.generic('scratch', 'after')), true);
+      for (const [v, r] of [['scratch', 'during'], ['scratch', 'late'], ['derived', 'd']] as const) assert.equal(wallet.recordExists(Location.generic(v, r)), false);
+    } finally {
+      await sh.close();
+    }
   });
 });

@@ -10,8 +10,8 @@ import { after, describe, test } from 'node:test';
 import { Stronghold } from '../../src/client/stronghold.js';
 import { Location } from '../../src/engine/location.js';
 import { isStrongholdError } from '../../src/errors.js';
-import { DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS } from '../../src/p2p/constants.js';
-import { checkChainCost, PeerBudget, requestLimits } from '../../src/p2p/limits.js';
+import { DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DENIED_PEER_BURST, DENIED_PEER_MEMORY_MS, DENIED_PEER_RATE } from '../../src/p2p/constants.js';
+import { checkChainCost, DeniedPeerThrottle, PeerBudget, requestLimits } from '../../src/p2p/limits.js';
 import { peerIdOf, remote, serve, type StrongholdServer } from '../../src/p2p/index.js';
 import { parseChain } from '../../src/procedures/json.js';
 import { processZone } from '../../src/zone/host.js';
@@ -95,6 +95,37 @@ describe('per-peer budget', () => {
   });
 });
 
+describe('denied-peer throttle', () => {
+  test('only denials take tokens: a peer denied now and then is not slowed, a flood waits for its rate, a quiet peer is forgiven', () => {
+    let now = 0;
+    const t = new DeniedPeerThrottle(() => now);
+    for (let i = 0; i < 1000; i++) assert.equal(t.delay('PeerOk'), 0);
+    // The burst: that many denials in an instant cost no wait.
+    for (let i = 0; i < DENIED_PEER_BURST; i++) t.denied('PeerBad');
+    assert.equal(t.delay('PeerBad'), 0);
+    // Past it, each denial puts the peer one token (1000 / rate ms) further behind; reads wait for the refill.
+    const step = 1000 / DENIED_PEER_RATE;
+    t.denied('PeerBad');
+    assert.equal(Math.round(t.delay('PeerBad')), Math.round(step));
+    t.denied('PeerBad');
+    t.denied('PeerBad');
+    assert.equal(Math.round(t.delay('PeerBad')), Math.round(3 * step));
+    now += 3 * step;
+    assert.equal(t.delay('PeerBad'), 0);
+    // A peer denied once in a while stays within its bucket.
+    for (let i = 0; i < 100; i++) {
+      t.denied('PeerSometimes');
+      now += 1000;
+      assert.equal(t.delay('PeerSometimes'), 0);
+    }
+    // Not denied for the memory span: forgotten.
+    for (let i = 0; i < 3 * DENIED_PEER_BURST; i++) t.denied('PeerBad');
+    assert.ok(t.delay('PeerBad') > 0);
+    now += DENIED_PEER_MEMORY_MS + 1;
+    assert.equal(t.delay('PeerBad'), 0);
+  });
+});
+
 describe('limits over loopback', { timeout: 60_000 }, () => {
   test('a huge PBKDF2 count and a long chain are refused by name before they run; another peer is served', async () => {
     const sh = await provisioned();
@@ -105,14 +136,14 @@ describe('limits over loopback', { timeout: 60_000 }, () => {
     const h = await remote(hostile, server.addresses()[0]!);
     const l = await remote(legit, server.addresses()[0]!);
     stops.push(() => h.close(), () => l.close());
-    await assert.rejects(h.client('wallet').executeChain([write('first'), pbkdf2(0x7fff_ffff)]), limit('maxKdfIterations', 0x7fff_ffff));
-    await assert.rejects(h.client('wallet').executeChain(Array.from({ length: DEFAULT_MAX_CHAIN_LENGTH + 1 }, () => sign)), limit('maxChainLength', DEFAULT_MAX_CHAIN_LENGTH + 1));
+    await assert.rejects(h.client('wallet').json.executeChain([write('first'), pbkdf2(0x7fff_ffff)]), limit('maxKdfIterations', 0x7fff_ffff));
+    await assert.rejects(h.client('wallet').json.executeChain(Array.from({ length: DEFAULT_MAX_CHAIN_LENGTH + 1 }, () => sign)), limit('maxChainLength', DEFAULT_MAX_CHAIN_LENGTH + 1));
     // Nothing of the refused chain ran.
     assert.equal(sh.getClient('wallet').vaultExists('scratch'), false);
-    const [pk, sig] = await l.client('wallet').executeChain([pub, sign]);
+    const [pk, sig] = await l.client('wallet').json.executeChain([pub, sign]);
     assert.ok(verifies(pk, sig));
     // Within the limit, the same procedure runs.
-    await h.client('wallet').executeChain([pbkdf2(1000)]);
+    await h.client('wallet').json.executeChain([pbkdf2(1000)]);
     assert.equal(sh.getClient('wallet').vaultExists('scratch'), true);
   });
 
@@ -128,15 +159,15 @@ describe('limits over loopback', { timeout: 60_000 }, () => {
     const h = await remote(hostile, server.addresses()[0]!);
     const l = await remote(legit, server.addresses()[0]!);
     stops.push(() => h.close(), () => l.close());
-    const [pk] = await l.client('wallet').executeChain([pub]);
-    const attack = h.client('wallet').executeChain([write('first'), pbkdf2(0x7fff_ffff)]);
-    const signatures = Promise.all(Array.from({ length: 8 }, () => l.client('wallet').executeChain([sign])));
+    const [pk] = await l.client('wallet').json.executeChain([pub]);
+    const attack = h.client('wallet').json.executeChain([write('first'), pbkdf2(0x7fff_ffff)]);
+    const signatures = Promise.all(Array.from({ length: 8 }, () => l.client('wallet').json.executeChain([sign])));
     await assert.rejects(attack, (e: unknown) => isStrongholdError(e, 'Timeout') && e.details.ms === 300);
     for (const [sig] of await signatures) assert.ok(verifies(pk, sig));
     assert.equal(sh.getClient('wallet').recordExists(Location.generic('scratch', 'first')), false);
     // The server keeps serving both peers on a new zone.
-    assert.ok(verifies(pk, (await l.client('wallet').executeChain([sign]))[0]));
-    await h.client('wallet').executeChain([write('second')]);
+    assert.ok(verifies(pk, (await l.client('wallet').json.executeChain([sign]))[0]));
+    await h.client('wallet').json.executeChain([write('second')]);
     assert.equal(sh.getClient('wallet').recordExists(Location.generic('scratch', 'second')), true);
   });
 });

@@ -18,7 +18,7 @@ test('remote(sh, addr) signs on a server with the key stored there; the caller i
     try {
       const wallet = r.client('wallet');
       const msg = Buffer.from('signed remotely');
-      const [pub, sig] = (await wallet.executeChain([
+      const [pub, sig] = (await wallet.json.executeChain([
         { type: 'PublicKey', keyType: 'ed25519', privateKey: { vault: 'keys', record: 'k' } },
         { type: 'Ed25519Sign', privateKey: { vault: 'keys', record: 'k' }, msg: msg.toString('hex') },
       ])) as string[];
@@ -80,34 +80,42 @@ test('the caller\'s identity persists: three remote() calls from a fresh snapsho
   }
 });
 
-test('remote parity: the typed builder calls a local client takes run on a remote client too (one input type, checked by the compiler)', async () => {
+test('remote parity: a local and a remote client are one ProcedureClient type, with the same typed outputs', async () => {
   const { ed25519Sign } = await import('../../src/procedures/ed25519-sign.js');
   const { publicKey } = await import('../../src/procedures/public-key.js');
   const { generateKey } = await import('../../src/procedures/generate-key.js');
   const { Location } = await import('../../src/engine/location.js');
-  type ProcedureCall = import('../../src/procedures/types.js').ProcedureCall;
-  // Both clients satisfy this one shape; the compiler rejects the file if either stops taking builder calls.
-  type TakesCalls = { execute(call: ProcedureCall): Promise<unknown>; executeChain(calls: readonly ProcedureCall[]): Promise<unknown[]> };
+  const { memoryServer } = await import('./memory-pair.js');
+  type ProcedureClient = import('../../src/client/client.js').ProcedureClient;
   const server = Stronghold.create();
-  const local: TakesCalls = server.createClient('wallet');
   const key = Location.generic('keys', 'k');
-  await local.execute(generateKey({ keyType: 'ed25519', output: key }));
-  const caller = Stronghold.create();
-  const srv = await serve(server, { firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { [await peerIdOf(caller)]: 'allow' } } } });
+  await server.createClient('wallet').execute(generateKey({ keyType: 'ed25519', output: key }));
+  const r = memoryServer(server, { firewall: { onDenied: () => {}, rules: { default: 'deny', peers: { PeerC: 'allow' } } } }).connect('PeerC');
   try {
-    const r = await remote(caller, srv.addresses()[0]!);
-    try {
-      const wallet: TakesCalls = r.client('wallet');
-      const msg = new TextEncoder().encode('signed remotely by a builder call');
-      const sig = await wallet.execute(ed25519Sign({ privateKey: key, msg }));
-      const [pub] = await wallet.executeChain([publicKey({ keyType: 'ed25519', privateKey: { vault: 'keys', record: 'k' } })]);
-      const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(pub as string, 'hex')]), format: 'der', type: 'spki' });
-      assert.ok(verify(null, msg, spki, Buffer.from(sig as string, 'hex')));
-      assert.equal(Buffer.from(await (local as Awaited<ReturnType<typeof server.createClient>>).execute(publicKey({ keyType: 'ed25519', privateKey: key }))).toString('hex'), pub);
-    } finally {
-      await r.close();
+    // One type for both handles: the compiler rejects this file if either stops taking builder calls or
+    // returning the builder's output type.
+    const clients: ProcedureClient[] = [server.getClient('wallet'), r.client('wallet')];
+    const msg = new TextEncoder().encode('signed by a builder call, here and there');
+    const outputs: { pub: Uint8Array; sig: Uint8Array }[] = [];
+    for (const c of clients) {
+      const sig: Uint8Array = await c.execute(ed25519Sign({ privateKey: key, msg }));
+      const [pub, again] = await c.executeChain([publicKey({ keyType: 'ed25519', privateKey: key }), ed25519Sign({ privateKey: key, msg })]);
+      assert.ok(pub instanceof Uint8Array && again instanceof Uint8Array);
+      const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pub]), format: 'der', type: 'spki' });
+      assert.ok(verify(null, msg, spki, sig));
+      assert.deepEqual(again, sig); // Ed25519 is deterministic
+      outputs.push({ pub, sig });
     }
+    assert.deepEqual(outputs[1], outputs[0]);
+    // A step without an output is undefined on both sides, as locally.
+    const [none] = await r.client('wallet').executeChain([generateKey({ keyType: 'ed25519', output: Location.generic('keys', 'k2') })]);
+    assert.equal(none, undefined);
+    // The JSON form stays available, for the command line: hex out.
+    assert.equal(await r.client('wallet').json.execute({ type: 'PublicKey', keyType: 'ed25519', privateKey: { vault: 'keys', record: 'k' } }), Buffer.from(outputs[0]!.pub).toString('hex'));
+    // A JSON object is not a call: refused by the compiler, and at run time for JavaScript callers.
+    // @ts-expect-error the JSON form goes through `.json`
+    await assert.rejects(r.client('wallet').execute({ type: 'PublicKey', keyType: 'ed25519', privateKey: { vault: 'keys', record: 'k' } }), (e: any) => e.code === 'InvalidArgument');
   } finally {
-    await srv.stop();
+    await r.close();
   }
 });

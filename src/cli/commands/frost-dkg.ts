@@ -128,7 +128,7 @@ export const frostDkg: Command = {
     await finish(ctx, clientPath, async () => {
       out.note(`run ${run}: if this stops before it finishes, run it again with --run ${run}, or \`stronghold frost abort --run ${run}\``);
       return withIdentity(ctx, snapshot, (sh) => withPeers(sh, addrs, args.values, (peers) =>
-        generateKey(threshold, peers.map((p, i): KeyMember => ({ name: addrs[i]!, exec: p.client(clientPath) })), { run })));
+        generateKey(threshold, peers.map((p, i): KeyMember => ({ name: addrs[i]!, exec: p.client(clientPath).json })), { run })));
     });
   },
 };
@@ -158,7 +158,7 @@ export const frostRefresh: Command = {
     await finish(ctx, clientPath, async () => {
       out.note(`run ${run}: if this stops before it finishes, run it again with --run ${run}, or \`stronghold frost abort --run ${run}\``);
       return withIdentity(ctx, snapshot, (sh) => withPeers(sh, addrs, args.values, (peers) =>
-        refreshShares(file.group, peers.map((p, i): KeyMember => ({ name: addrs[i]!, exec: p.client(clientPath), identifier: entries[i]!.identifier, share: entries[i]!.share })), { run })));
+        refreshShares(file.group, peers.map((p, i): KeyMember => ({ name: addrs[i]!, exec: p.client(clientPath).json, identifier: entries[i]!.identifier, share: entries[i]!.share })), { run })));
     });
   },
 };
@@ -188,7 +188,7 @@ export const frostRepair: Command = {
     const all = [...helpers, target];
     const entries = all.map((a) => entryOf(file, a));
     await finish(ctx, clientPath, () => withIdentity(ctx, snapshot, (sh) => withPeers(sh, all, args.values, async (peers) => {
-      const member = (i: number): KeyMember & { identifier: number } => ({ name: all[i]!, exec: peers[i]!.client(clientPath), identifier: entries[i]!.identifier, share: entries[i]!.share });
+      const member = (i: number): KeyMember & { identifier: number } => ({ name: all[i]!, exec: peers[i]!.client(clientPath).json, identifier: entries[i]!.identifier, share: entries[i]!.share });
       const repaired = await repairShare(file.group, helpers.map((_, i) => member(i)), member(helpers.length));
       return { group: file.group, shares: [repaired] };
     })));
@@ -214,7 +214,7 @@ export const frostAbort: Command = {
     const addrs = addresses(args);
     const clientPath = requireFlag(args.values, 'client');
     const result = await withIdentity(ctx, snapshot, (sh) => withPeers(sh, addrs, args.values, (peers) =>
-      abortKeyGeneration(peers.map((p, i) => ({ name: addrs[i]!, exec: p.client(clientPath) })), run)));
+      abortKeyGeneration(peers.map((p, i) => ({ name: addrs[i]!, exec: p.client(clientPath).json })), run)));
     if (result.failed.length > 0) throw new CliError('AbortIncomplete', `the round state of run ${run} may remain on ${result.failed.join(', ')}; run frost abort again for them`, EXIT.other);
     out.result(result.aborted.map((a) => `aborted run ${run} on ${a}`), { run, aborted: result.aborted });
   },

@@ -100,7 +100,7 @@ export const frostKeygen: Command = {
       result = await withIdentity(ctx, path!, (sh) => withPeers(sh, addrs, args.values, async (peers) => {
         const dealerClient = `frost-dealer-${randomBytes(8).toString('hex')}`;
         try {
-          return await dealShares(sh.createClient(dealerClient), threshold, peers.map((p, i) => ({ name: addrs[i]!, exec: p.client(clientPath) })));
+          return await dealShares(sh.createClient(dealerClient), threshold, peers.map((p, i) => ({ name: addrs[i]!, exec: p.client(clientPath).json })));
         } finally {
           sh.purgeClient(dealerClient);
         }
@@ -165,7 +165,7 @@ export const frostSign: Command = {
     const nonceVault = optionalFlag(args.values, 'nonce-vault') ?? DEFAULT_NONCE_VAULT;
     const message = await readMessageFlags(args.values, MAX_MESSAGE_BYTES);
     const result = await withIdentity(ctx, snapshot, (sh) => withPeers(sh, addrs, args.values, (peers) =>
-      signWithParticipants(group, peers.map((p, i) => participant(p.client(clientPath), { name: addrs[i]!, share, nonceVault })), message)));
+      signWithParticipants(group, peers.map((p, i) => participant(p.client(clientPath).json, { name: addrs[i]!, share, nonceVault })), message)));
     const signature = hex(result.signature);
     out.result(signature, { signature, groupPublicKey: hex(group.groupPublicKey), signers: result.signers });
   },

@@ -107,12 +107,12 @@ export const remote: Command = {
       try {
         const c = r.client(clientPath);
         if (sub === 'run') {
-          const results = (await c.executeChain(chain!)).map((result, i) => ({ type: String(chain![i]!.type), result }));
+          const results = (await c.json.executeChain(chain!)).map((result, i) => ({ type: String(chain![i]!.type), result }));
           out.result(results.map((x, i) => `[${i}] ${x.type}: ${x.result === null ? 'ok' : JSON.stringify(x.result)}`), { peer: r.peerId, results });
         } else if (sub === 'pubkey') {
           const key = parseVaultRecord(requireFlag(args.values, 'key'), 'key');
           const keyType = oneOf(optionalFlag(args.values, 'type') ?? 'ed25519', KEY_TYPES, 'type');
-          const pub = String(await c.execute({ type: 'PublicKey', keyType, privateKey: key }));
+          const pub = String(await c.json.execute({ type: 'PublicKey', keyType, privateKey: key }));
           out.result(pub, { peer: r.peerId, client: clientPath, key, type: keyType, publicKey: pub });
         } else if (sub === 'sign') {
           const key = parseVaultRecord(requireFlag(args.values, 'key'), 'key');
@@ -121,7 +121,7 @@ export const remote: Command = {
           const procedure = type === 'ed25519'
             ? { type: 'Ed25519Sign', privateKey: key, msg: hex(msg!) }
             : { type: 'Secp256k1EcdsaSign', flavor: type === 'secp256k1-keccak' ? 'keccak256' : 'sha256', privateKey: key, msg: hex(msg!) };
-          const signature = String(await c.execute(procedure));
+          const signature = String(await c.json.execute(procedure));
           out.result(signature, { peer: r.peerId, client: clientPath, key, type, signature });
         } else {
           const vaults = args.values.vault as unknown as string[] | undefined;

@@ -3,9 +3,12 @@
  * SIGTERM, then stops and saves. Prints the peer id and the dialable addresses. Every request passes the
  * firewall (`--firewall rules.json`, read again on SIGHUP; without it every peer is denied); denials are
  * logged on stderr, a few lines per peer per window and a count of the rest (`--log-format json` for machines).
- * `--zone process` runs the peers' procedures in the secure zone, where `--timeout-ms` is a deadline that stops the
- * work (the zone is killed and replaced, the chain's writes are not kept); inline, the cost limits
- * (`--max-kdf-iterations`, `--max-chain-length`) are what bound a request.
+ * Where the peers' procedures run (`--zone`): by default (`auto`) chains of small fixed cost (a few signatures)
+ * on the server's event loop and every other chain in a pool of secure zones (`--zone-pool N` processes,
+ * src/zone/pool.ts), so a long chain cannot stall other peers; `process` sends every chain to the pool; `inline`
+ * runs everything on the event loop (the cost limits `--max-kdf-iterations`, `--max-chain-length` are then all
+ * that bound a request). In a zone, `--timeout-ms` is a deadline that stops the work (the zone is killed and
+ * replaced, the chain's writes are not kept), and a request answered Timeout while it waited never runs.
  * @module
  */
 import { inlineRunner } from '../../exec/runner.js';
@@ -19,7 +22,7 @@ import { serve as serveStronghold } from '../../p2p/server.js';
 import type { RequestLimits } from '../../p2p/limits.js';
 import { DEFAULT_BUDGET_WINDOW_MS, DEFAULT_MAX_CHAIN_LENGTH, DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PEER_BUDGET_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../../p2p/constants.js';
 import { MAX_CHAIN_LENGTH } from '../../procedures/json.js';
-import { DEFAULT_START_TIMEOUT_MS, processZone } from '../../zone/host.js';
+import { DEFAULT_POOL_SIZE, MAX_POOL_SIZE, zonePool } from '../../zone/pool.js';
 import { oneOf, optionalFlag, parseInteger, positionals, type Values } from '../args.js';
 import type { Command } from '../command.js';
 import { takeOverSignals } from '../interrupt.js';
@@ -74,14 +77,15 @@ export function listenFlags(values: Record<string, unknown>): string[] {
 export const serve: Command = {
   name: 'serve',
   summary: 'serve a snapshot to peers over libp2p until SIGINT/SIGTERM, then save',
-  usage: 'serve <snapshot> [--listen MULTIADDR]... [--relay MULTIADDR] [--firewall rules.json] [--zone inline|process] [--max-in-flight N] [--timeout-ms N] [--max-chain-length N] [--max-kdf-iterations N] [--peer-budget-ms N] [--budget-window-ms N] [--log-format text|json]',
+  usage: 'serve <snapshot> [--listen MULTIADDR]... [--relay MULTIADDR] [--firewall rules.json] [--zone auto|process|inline] [--zone-pool N] [--max-in-flight N] [--timeout-ms N] [--max-chain-length N] [--max-kdf-iterations N] [--peer-budget-ms N] [--budget-window-ms N] [--log-format text|json]',
   flags: [
     ['--listen MULTIADDR', 'where to listen (repeatable; default /ip4/127.0.0.1/tcp/0; /ws for WebSockets)'],
     ['--relay MULTIADDR', 'also reserve a slot on this circuit relay (…/p2p/<relay id>) and print the relayed address'],
     ['--firewall F', 'JSON rule file {"default": rule, "peers": {"<peer id>": rule}} (docs/spec/p2p-protocol.md), read again on SIGHUP; default: deny all'],
-    ['--zone inline|process', 'where procedures run: in the server process (default) or in the secure zone, a child process whose chains are stopped at --timeout-ms'],
+    ['--zone auto|process|inline', 'where procedures run: auto (default) small fixed-cost chains in the server process, the rest in a pool of secure zones; process every chain in the pool; inline every chain in the server process'],
+    ['--zone-pool N', `secure zone processes of the pool (default ${DEFAULT_POOL_SIZE} here, at most ${MAX_POOL_SIZE}); one peer holds at most N - 1 of them`],
     ['--max-in-flight N', `requests one peer may have in flight (default ${DEFAULT_MAX_IN_FLIGHT})`],
-    ['--timeout-ms N', `time one request may take (default ${DEFAULT_REQUEST_TIMEOUT_MS}); with --zone process the deadline that stops a chain (a waiting request is answered within twice that plus the zone's start)`],
+    ['--timeout-ms N', `time one request may take (default ${DEFAULT_REQUEST_TIMEOUT_MS}); in a zone the deadline that stops the chain and keeps none of its writes`],
     ['--max-chain-length N', `procedures in one execute request (default ${DEFAULT_MAX_CHAIN_LENGTH}, at most ${MAX_CHAIN_LENGTH})`],
     ['--max-kdf-iterations N', `PBKDF2 iterations one execute request may ask for, over its chain (default ${DEFAULT_MAX_KDF_ITERATIONS})`],
     ['--peer-budget-ms N', `execution time one peer may use per window while others wait (default ${DEFAULT_PEER_BUDGET_MS})`],
@@ -92,7 +96,7 @@ export const serve: Command = {
   example: 'stronghold serve wallet.stronghold --listen /ip4/127.0.0.1/tcp/4001 --firewall rules.json',
   options: {
     listen: { type: 'string', multiple: true }, relay: { type: 'string' }, firewall: { type: 'string' },
-    zone: { type: 'string' }, 'max-in-flight': { type: 'string' }, 'timeout-ms': { type: 'string' },
+    zone: { type: 'string' }, 'zone-pool': { type: 'string' }, 'max-in-flight': { type: 'string' }, 'timeout-ms': { type: 'string' },
     'max-chain-length': { type: 'string' }, 'max-kdf-iterations': { type: 'string' }, 'peer-budget-ms': { type: 'string' },
     'budget-window-ms': { type: 'string' }, 'log-format': { type: 'string' }, ...OPEN_OPTIONS,
   },
@@ -111,23 +115,29 @@ export const serve: Command = {
       describe: (d) => `peer=${d.peer} request=${d.request} client=${JSON.stringify(d.client)} reason=${d.reason} (may not ${requestWords(d.request)} client: ${DENIAL_WORDS[d.reason]})`,
     });
     const timeoutMs = timeout === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : parseInteger(timeout, 'timeout-ms', 1, 3_600_000);
-    const zone = oneOf(optionalFlag(args.values, 'zone') ?? 'inline', ['inline', 'process'] as const, 'zone');
+    const zone = oneOf(optionalFlag(args.values, 'zone') ?? 'auto', ['auto', 'process', 'inline'] as const, 'zone');
+    const poolFlag = optionalFlag(args.values, 'zone-pool');
+    const poolSize = poolFlag === undefined ? DEFAULT_POOL_SIZE : parseInteger(poolFlag, 'zone-pool', 1, MAX_POOL_SIZE);
+    if (poolFlag !== undefined && zone === 'inline') throw usage('--zone-pool needs --zone auto or process', 'inline runs no zone');
     const limits = limitFlags(args.values);
     if (limits.peerBudgetMs !== undefined && limits.peerBudgetMs > (limits.budgetWindowMs ?? DEFAULT_BUDGET_WINDOW_MS)) {
       throw usage('--peer-budget-ms must not exceed --budget-window-ms', `the window is ${limits.budgetWindowMs ?? DEFAULT_BUDGET_WINDOW_MS} ms`);
     }
     // FROST steps a peer runs here are saved before they are answered (src/frost/persist.ts): nonce safety.
-    // In the zone, the request's deadline is the chain's: past it the zone is killed and nothing it wrote is kept.
-    const runner = new DurableFrostRunner(zone === 'process' ? processZone({ timeoutMs }) : inlineRunner(nativeProvider));
+    // In a zone, the request's deadline is the chain's: past it the zone is killed and nothing it wrote is kept.
+    const pool = zone === 'inline' ? null : zonePool({ size: poolSize, timeoutMs, inline: zone === 'auto' ? 'cheap' : 'none' });
+    // The zones start while the server does, so the first long chain does not wait for one (a failure to start
+    // is the first such chain's error).
+    pool?.start().catch(() => {});
+    const runner = new DurableFrostRunner(pool ?? inlineRunner(nativeProvider));
     await withSnapshot(ctx, path!, { write: true, options: { runner } }, async (sh: Stronghold) => {
       runner.attach(sh);
       const server = await serveStronghold(sh, {
         listen,
         firewall: { rules, onDenied: denials.denied },
         ...(inFlight === undefined ? {} : { maxInFlight: parseInteger(inFlight, 'max-in-flight', 1, 4096) }),
-        // In the zone the deadline is the chain's own. A request may wait for one chain ahead of it (stopped at
-        // the deadline) and the start of a new zone before its own run: the answer to the peer allows for that.
-        requestTimeoutMs: zone === 'process' ? 2 * timeoutMs + DEFAULT_START_TIMEOUT_MS : timeoutMs,
+        // The request's deadline also stops its chain in a zone (the dispatcher aborts it), waiting or running.
+        requestTimeoutMs: timeoutMs,
         limits,
       });
       const stopped = untilSignal();
