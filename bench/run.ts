@@ -1,13 +1,14 @@
 /**
- * `npm run bench [-- --quick] [-- --out DIR] [-- --only a,b]`: runs every benchmark area, prints the tables, and writes
- * `latest.json`, `latest.md` and `chart.svg` to DIR (default `bench/results/`; a `--quick` run without `--out`
- * writes to a temporary directory so that it never replaces the committed full results).
+ * `npm run bench [-- --quick] [-- --out DIR] [-- --only a,b [--merge]]`: runs every benchmark area, prints the tables,
+ * and writes `latest.json`, `latest.md` and `chart.svg` to DIR (default `bench/results/`; a `--quick` run without
+ * `--out` writes to a temporary directory so that it never replaces the committed full results). With `--merge`,
+ * the areas not run keep their rows from DIR's `latest.json`, each row noting the date of its own run.
  *
  * Areas whose module is not there yet (zone, p2p) or whose peer is not installed (SoftHSM2) are listed as
  * skipped with the reason. An area that throws is listed as failed and the exit code is 1.
  * @module
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ratioChart } from './chart.js';
@@ -99,6 +100,20 @@ for (const area of AREAS) {
     report.failed.push({ area: area.name, reason });
   }
   process.stderr.write(`bench: ${area.name} took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+if (process.argv.includes('--merge')) mergeEarlier(report, join(outDir, 'latest.json'));
+
+/** Keeps the rows (and skips) of the areas this run did not measure, from an earlier report, dated. */
+function mergeEarlier(into: BenchReport, file: string): void {
+  if (!existsSync(file)) return;
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+  const ran = new Set(AREAS.filter((a) => !only || only.includes(a.name)).map((a) => a.name));
+  const kept = earlier.rows.filter((r) => !ran.has(r.area)).map((r) => ({ ...r, note: r.note?.includes('run 20') ? r.note : [r.note, `run ${earlier.date.slice(0, 16).replace('T', ' ')} UTC`].filter(Boolean).join('; ') }));
+  into.rows.unshift(...kept);
+  into.skipped.unshift(...earlier.skipped.filter((s) => !ran.has(s.area)));
+  const order = AREAS.map((a) => a.name);
+  into.areas = [...new Set([...earlier.areas.filter((a) => !ran.has(a)), ...into.areas])].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
 mkdirSync(outDir, { recursive: true });

@@ -33,7 +33,18 @@ import { hex, identifier, MAX_PARTICIPANTS, point } from './frost-records.js';
 /** The round state: never exportable; the kind alone confines it to the DKG procedures (see the module doc). */
 export const DKG_STATE_RULE: WriteRule = { kind: 'frost-dkg-state', exportable: false };
 
-export const Fn = ed25519_FROST.utils.Fn;
+/** The scalar field of Ed25519 (mod L), with the operations the DKG and repair use. */
+export interface ScalarField {
+  create(n: bigint): bigint;
+  add(a: bigint, b: bigint): bigint;
+  sub(a: bigint, b: bigint): bigint;
+  mul(a: bigint, b: bigint): bigint;
+  div(a: bigint, b: bigint): bigint;
+  fromBytes(b: Uint8Array): bigint;
+  toBytes(n: bigint): Uint8Array;
+}
+// Typed by our own interface: noble's inferred type would leak its import paths into the CommonJS declarations.
+export const Fn: ScalarField = ed25519_FROST.utils.Fn;
 type Point = InstanceType<typeof ed25519.Point>;
 
 const MAGIC = [0x46, 0x52, 0x44, 0x01] as const;
