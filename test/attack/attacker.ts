@@ -204,7 +204,7 @@ export const step: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ type: fc.constant('FrostDkgRound3'), state: anyLoc, key: anyLoc, share: fc.option(anyLoc, { nil: undefined }), packages: fc.constant(PEER_PACKAGES), shares: fc.constant([2, 3].map((from) => ({ from, sealed: '00'.repeat(104) }))), output: scratch }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostDkgAbort'), state: anyLoc }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('FrostRepairStep1'), share: anyLoc, helpers: fc.constantFrom([1, 2], [1, 3], [1, 2, 3]), for: fc.constantFrom(2, 3) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep2'), key: anyLoc, identifier: fc.constant(1), threshold: fc.constant(2), participants: fc.constant(3), groupPublicKey: fc.constant(BASE_POINT), helpers: fc.constant([1, 2]), for: fc.constant(3), deltas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(200) }))) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep2'), key: anyLoc, identifier: fc.constant(1), participants: fc.constant(3), commitments: fc.constant([BASE_POINT, BASE_POINT]), helpers: fc.constant([1, 2]), for: fc.constant(3), deltas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(264) }))) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep3'), key: anyLoc, participants: fc.constant(3), commitments: fc.constant([BASE_POINT, BASE_POINT]), helpers: fc.constant([1, 2]), for: fc.constant(3), sigmas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(200) }))), output: scratch }) },
 ).map((s) => strip(s as Record<string, unknown>));
 

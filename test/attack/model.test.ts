@@ -100,7 +100,7 @@ function stepFor(procedure: string, access: string): Record<string, unknown> {
     };
     case 'FrostDkgAbort': return { type: procedure, state: L };
     case 'FrostRepairStep1': return { type: procedure, share: L, helpers: [1, 2], for: 3 };
-    case 'FrostRepairStep2': return { type: procedure, key: L, identifier: 1, threshold: 2, participants: 3, groupPublicKey: BASE, helpers: [1, 2], for: 3, deltas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(200) })) };
+    case 'FrostRepairStep2': return { type: procedure, key: L, identifier: 1, participants: 3, commitments: [BASE, BASE], helpers: [1, 2], for: 3, deltas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(264) })) };
     case 'FrostRepairStep3': return { type: procedure, key: L, participants: 3, commitments: [BASE, BASE], helpers: [1, 2], for: 3, sigmas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(200) })), output: OUT };
     default: throw new Error(`no conformance step for ${procedure}.${access}`);
   }
