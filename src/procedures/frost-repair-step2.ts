@@ -6,7 +6,7 @@
  * opens under its real commitments), opens the piece every helper sealed to this one in step one, and returns their
  * sum σ sealed to the repaired participant's key, as the helpers' share records name it (the pieces carry it; they
  * must all name the same keys). A piece that is not signed, does not open for this run, or names other keys, is
- * FrostMisbehaviour naming its sender, checked before the key is opened.
+ * FrostMisbehaviour naming its sender; the signatures are checked before any piece is opened.
  * @module
  */
 import type { Location } from '../engine/location.js';
@@ -16,7 +16,7 @@ import * as f from './fields.js';
 import { evaluateCommitments, Fn, keyList, messageContext, misbehaviour, scalarOf, sealedList, type SealedMessage } from './frost-dkg-records.js';
 import { bytesEqual, hex, identifier, MAX_PARTICIPANTS, openBytes, sealBytes, sealedLength } from './frost-records.js';
 import { commitmentPoints, encodePiece, PIECE_SIGNATURE_BYTES, REPAIR_DELTA_INFO, REPAIR_SIGMA_INFO, repairRun, repairSession, signedPiece } from './frost-repair-records.js';
-import { X25519_KEY } from './policy.js';
+import { FROST_KEY_PROCEDURES, X25519_KEY } from './policy.js';
 
 const TYPE = 'FrostRepairStep2';
 
@@ -51,7 +51,7 @@ function build(i: Args, fromJson = false): FrostRepairStep2Input {
 export const frostRepairStep2 = f.procedure<{ key: f.LocationLike; identifier: number; participants: number; commitments: Uint8Array[]; helpers: number[]; for: number; deltas: { from: number; sealed: Uint8Array }[] }, FrostRepairStep2Input, SealedMessage>({
   type: TYPE,
   build,
-  rules: { procedure: TYPE, reads: { key: X25519_KEY }, writes: {} },
+  rules: { procedure: TYPE, reads: { key: X25519_KEY }, confined: { key: FROST_KEY_PROCEDURES }, writes: {} },
   parse(json) {
     f.onlyFields(json, ['key', 'identifier', 'participants', 'commitments', 'helpers', 'for', 'deltas'], TYPE);
     const req = (k: string): unknown => f.required(json, k, TYPE);
@@ -63,14 +63,15 @@ export const frostRepairStep2 = f.procedure<{ key: f.LocationLike; identifier: n
     const run = repairRun(i.helpers, i.for, i.participants, i.commitments, TYPE);
     if (!run.helpers.includes(i.identifier)) throw invalidArgument('helpers', `a list that includes this participant (${i.identifier})`, TYPE);
     const session = repairSession(ctx.provider, run);
-    const got = new Map([...fromEach(run.helpers, i.deltas, TYPE)].map(([from, signed]) => {
-      const sealed = signedPiece(ctx.provider, evaluateCommitments(points, from), session, from, i.identifier, signed);
-      if (!sealed) throw misbehaviour(TYPE, from, 'signature', "sent a piece that its share did not sign for this repair (forged by another party, or of another key set)");
-      return [from, sealed];
-    }));
+    const signed = fromEach(run.helpers, i.deltas, TYPE);
     const rng = (n = 32): Uint8Array<ArrayBuffer> => ctx.provider.randomFill(new Uint8Array(n)) as Uint8Array<ArrayBuffer>;
     return ctx.use('key', i.key, (sk) => {
       f.secretLength(sk, 'key', TYPE, { length: 32 });
+      const got = new Map([...signed].map(([from, piece]) => {
+        const sealed = signedPiece(ctx.provider, evaluateCommitments(points, from), session, from, i.identifier, piece);
+        if (!sealed) throw misbehaviour(TYPE, from, 'signature', "sent a piece that its share did not sign for this repair (forged by another party, or of another key set)");
+        return [from, sealed] as const;
+      }));
       const own = ctx.provider.x25519PublicKey(sk);
       let sum = 0n;
       let peers: Uint8Array | null = null;

@@ -18,7 +18,7 @@ import { bytesEqual, encodeShare, hex, MAX_PARTICIPANTS, openBytes, sealedLength
 import type { FrostShareInfo } from './frost-share-import.js';
 import { commitmentPoints, REPAIR_SIGMA_INFO, repairRun, repairSession } from './frost-repair-records.js';
 import { fromEach } from './frost-repair-step2.js';
-import { X25519_KEY } from './policy.js';
+import { FROST_KEY_PROCEDURES, X25519_KEY } from './policy.js';
 
 const TYPE = 'FrostRepairStep3';
 
@@ -53,7 +53,7 @@ function build(i: Args, fromJson = false): FrostRepairStep3Input {
 export const frostRepairStep3 = f.procedure<{ key: f.LocationLike; participants: number; commitments: Uint8Array[]; helpers: number[]; for: number; sigmas: { from: number; sealed: Uint8Array }[]; output: f.LocationLike }, FrostRepairStep3Input, FrostShareInfo>({
   type: TYPE,
   build,
-  rules: { procedure: TYPE, reads: { key: X25519_KEY }, writes: { output: SHARE_RULE } },
+  rules: { procedure: TYPE, reads: { key: X25519_KEY }, confined: { key: FROST_KEY_PROCEDURES }, writes: { output: SHARE_RULE } },
   parse(json) {
     f.onlyFields(json, ['key', 'participants', 'commitments', 'helpers', 'for', 'sigmas', 'output'], TYPE);
     const req = (k: string): unknown => f.required(json, k, TYPE);

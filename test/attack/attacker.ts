@@ -19,6 +19,7 @@ import { Location } from '../../src/engine/location.js';
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
 import { decodeShare, idOf } from '../../src/procedures/frost-records.js';
 import { parseChain } from '../../src/procedures/json.js';
+import { FROST_KEY_PROCEDURES } from '../../src/procedures/policy.js';
 import { masterKey } from '../../src/procedures/slip10.js';
 import { peekIn } from '../engine-access.js';
 
@@ -94,7 +95,7 @@ async function plantDkg(client: Client): Promise<void> {
   const share = (i: number): { vault: string; record: string } => keysLoc(i === 1 ? 'dkg-share' : `dkg-share${i}`);
   const state = (i: number): { vault: string; record: string } => ({ vault: 'dkg-run', record: `s${i}` });
   const pks = await client.executeChain(parseChain(ids.flatMap((i) => [
-    { type: 'GenerateKey', keyType: 'x25519', output: x(i) }, { type: 'PublicKey', keyType: 'x25519', privateKey: x(i) },
+    { type: 'GenerateKey', keyType: 'x25519', output: x(i), policy: { allowed: FROST_KEY_PROCEDURES } }, { type: 'PublicKey', keyType: 'x25519', privateKey: x(i) },
   ]))) as (Uint8Array | undefined)[];
   const recipients = pks.filter((v): v is Uint8Array => v instanceof Uint8Array).map(hex);
   const base = { threshold: 2, participants: 3, recipients };
