@@ -21,7 +21,7 @@
 import { GuardedPool, type GuardedBuffer } from '../memory/guarded.js';
 import type { ClientDb } from './db.js';
 import type { Location } from './location.js';
-import { describePolicy, encodeHint, fieldName, isProtected, policyViolation, type AccessRules, type PolicyRequest, type RecordMeta, type RecordPolicy, type ReadRule } from './policy.js';
+import { describePolicy, encodeHint, fieldName, isProtected, policyViolation, type AccessRules, type PolicyRequest, type ProcedureName, type RecordMeta, type RecordPolicy, type ReadRule } from './policy.js';
 
 /** Opens a record for a callback; given only to the gate by the engine. */
 export type Opener = <T>(loc: Location, fn: (secret: Uint8Array) => T) => T;
@@ -213,6 +213,13 @@ export class Step {
     if (!this.#rules.internal && meta.policy.allowed !== null && !meta.policy.allowed.includes(procedure)) {
       const policy = describePolicy(meta.policy);
       throw policyViolation(procedure, loc, `the record may not be used by ${procedure} (${policy})`, { field: fieldName(access), kind: meta.kind, policy });
+    }
+    const confined = this.#rules.confined?.[access];
+    if (confined && (meta.policy.allowed === null || meta.policy.allowed.some((name) => !confined.includes(name as ProcedureName)))) {
+      const policy = describePolicy(meta.policy);
+      throw policyViolation(procedure, loc, `${fieldName(access)} takes a key that only ${confined.join(', ')} may use (made with policy {"allowed": [those]}); this one is ${policy}`, {
+        field: fieldName(access), kind: meta.kind, policy,
+      });
     }
     if (this.#rules.releases?.includes(access) && !meta.policy.exportable) {
       const policy = describePolicy(meta.policy);

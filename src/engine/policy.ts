@@ -44,7 +44,7 @@ export const POLICY_BITS = [
   'BIP39Recover', 'GenerateKey', 'PublicKey', 'GetEvmAddress', 'Ed25519Sign', 'Secp256k1EcdsaSign',
   'X25519DiffieHellman', 'Hmac', 'Hkdf', 'Pbkdf2Hmac', 'ConcatKdf', 'AeadEncrypt', 'AeadDecrypt',
   'AesKeyWrapEncrypt', 'AesKeyWrapDecrypt', 'ConcatSecret', 'FrostKeygen', 'FrostCommit', 'FrostSign',
-  'FrostShareExport', 'FrostShareImport', 'FrostDkgRound3', 'FrostRepairStep1',
+  'FrostShareExport', 'FrostShareImport', 'FrostDkgRound3', 'FrostRepairStep1', 'FrostRepairStep2', 'FrostRepairStep3',
 ] as const;
 
 export type ProcedureName = (typeof POLICY_BITS)[number];
@@ -153,6 +153,11 @@ export interface AccessRules {
   readonly reads: Readonly<Record<string, ReadRule>>;
   /** Read fields whose bytes the procedure returns in a form its caller can undo (AesKeyWrapEncrypt.wrapKey). */
   readonly releases?: readonly string[];
+  /**
+   * Read fields whose record must be confined to the listed procedures (its `allowed` list names no other): a key
+   * that opens what was sealed to it must not also be usable by a general primitive that rebuilds the opening.
+   */
+  readonly confined?: Readonly<Record<string, readonly ProcedureName[]>>;
   readonly writes: Readonly<Record<string, WriteRule>>;
 }
 

@@ -21,6 +21,7 @@ import { invalidArgument, isStrongholdError, StrongholdError } from '../errors.j
 import { frostKeygen } from '../procedures/frost-keygen.js';
 import { bytesEqual, MAX_PARTICIPANTS, type FrostGroup } from '../procedures/frost-records.js';
 import { frostShareExport } from '../procedures/frost-share-export.js';
+import { FROST_KEY_PROCEDURES } from '../procedures/policy.js';
 import { assertDistinct, type JsonLocation, type ProcedureExecutor } from './participant.js';
 
 /** Where a receiver keeps its sealing key and the share it gets. */
@@ -68,7 +69,8 @@ export async function sealingKey(r: ShareReceiver): Promise<Uint8Array> {
   } catch (e) {
     if (!isStrongholdError(e, 'RecordNotFound') && !isStrongholdError(e, 'VaultNotFound')) throw receiverError(r.name, 'PublicKey', e);
     try {
-      await r.exec.execute({ type: 'GenerateKey', keyType: 'x25519', output: key });
+      // Confined to the FROST procedures, which refuse a key that X25519DiffieHellman could also use.
+      await r.exec.execute({ type: 'GenerateKey', keyType: 'x25519', output: key, policy: { allowed: FROST_KEY_PROCEDURES } });
       out = await r.exec.execute(pub);
     } catch (e2) {
       throw receiverError(r.name, 'GenerateKey', e2);

@@ -234,7 +234,7 @@ export async function repairShare(group: FrostGroup, helpers: readonly RepairHel
     return deltas.map((d) => ({ from: s.id, to: d.to, sealed: d.sealed }));
   });
   const pieces = step1.flat();
-  const common = { threshold: group.threshold, participants: group.participants, groupPublicKey: hex(group.groupPublicKey), ...run };
+  const common = { participants: group.participants, commitments: group.commitments.map(hex), ...run };
   const sums = await onEach(seats, 'repair step two', null, async (s) => {
     const out = object(await s.m.exec.execute({
       type: 'FrostRepairStep2', key: s.m.key ?? DEFAULT_KEY, identifier: s.id, ...common,

@@ -26,7 +26,7 @@ import {
 } from './frost-dkg-records.js';
 import { bytesEqual, decodeShare, encodeShare, openBytes, sealedLength, type FrostGroup } from './frost-records.js';
 import { groupToJSON, SHARE_RULE } from './frost-keygen.js';
-import { X25519_KEY } from './policy.js';
+import { FROST_KEY_PROCEDURES, X25519_KEY } from './policy.js';
 
 const TYPE = 'FrostDkgRound3';
 const SEALED_SHARE = sealedLength(32);
@@ -64,7 +64,7 @@ const sameLocation = (a: Location, b: Location): boolean => a.vaultKey === b.vau
 export const frostDkgRound3 = f.procedure<{ state: f.LocationLike; key: f.LocationLike; share?: f.LocationLike; packages: DkgRound1Package[]; shares: { from: number; sealed: Uint8Array }[]; output: f.LocationLike }, FrostDkgRound3Input, FrostDkgRound3Output>({
   type: TYPE,
   build,
-  rules: { procedure: TYPE, reads: { state: ['frost-dkg-state'], key: X25519_KEY, share: ['frost-share'] }, writes: { output: SHARE_RULE } },
+  rules: { procedure: TYPE, reads: { state: ['frost-dkg-state'], key: X25519_KEY, share: ['frost-share'] }, confined: { key: FROST_KEY_PROCEDURES }, writes: { output: SHARE_RULE } },
   parse(json) {
     f.onlyFields(json, ['state', 'key', 'share', 'packages', 'shares', 'output'], TYPE);
     return build({

@@ -3,8 +3,8 @@
  *
  * Reads: `share` (this helper's share, from a key generation: it names the participants' X25519 keys). Stores:
  * nothing. Returns the key set's public package and, for every helper j, a random piece of λ_i(for)·s_i sealed to
- * j's key as the share names it; the pieces sum to λ_i(for)·s_i, so no single piece, and no set short of all of
- * them, tells anything about the share.
+ * j's key as the share names it, and signed with the share (step two sums only pieces their sender signed); the
+ * pieces sum to λ_i(for)·s_i, so no single piece, and no set short of all of them, tells anything about the share.
  * @module
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -15,7 +15,7 @@ import * as f from './fields.js';
 import { evaluateCommitments, Fn, messageContext, randomScalar, sealedToJSON, type SealedMessage } from './frost-dkg-records.js';
 import { groupToJSON } from './frost-keygen.js';
 import { decodeShare, sealBytes, type FrostGroup } from './frost-records.js';
-import { encodePiece, lagrangeAt, REPAIR_DELTA_INFO, repairRun, repairSession } from './frost-repair-records.js';
+import { encodePiece, lagrangeAt, REPAIR_DELTA_INFO, repairRun, repairSession, signPiece } from './frost-repair-records.js';
 
 const TYPE = 'FrostRepairStep1';
 
@@ -52,9 +52,11 @@ export const frostRepairStep1 = f.procedure<{ share: f.LocationLike; helpers: nu
     return ctx.use('share', i.share, (secret) => {
       const s = decodeShare(secret, 'share', TYPE);
       if (!s.peers) throw invalidArgument('share', "a share of a key generation (a dealt share names no participants' keys to seal repair messages to)", TYPE);
-      const run = repairRun(i.helpers, i.for, s.threshold, s.participants, s.commitments[0]!, TYPE);
+      const run = repairRun(i.helpers, i.for, s.participants, s.commitments, TYPE);
       if (!run.helpers.includes(s.identifier)) throw invalidArgument('helpers', `a list that includes this participant (${s.identifier})`, TYPE);
       const session = repairSession(ctx.provider, run);
+      const points = s.commitments.map((c) => ed25519.Point.fromBytes(c));
+      const verifyingShare = evaluateCommitments(points, s.identifier).toBytes();
       const term = Fn.mul(lagrangeAt(run.helpers, s.identifier, run.target), Fn.fromBytes(s.signingShare));
       let rest = term;
       const deltas = run.helpers.map((j, k) => {
@@ -62,12 +64,12 @@ export const frostRepairStep1 = f.procedure<{ share: f.LocationLike; helpers: nu
         rest = Fn.sub(rest, piece);
         const plain = encodePiece(piece, s.peers!);
         try {
-          return { from: s.identifier, to: j, sealed: sealBytes(ctx.provider, rng, s.peers![j - 1]!, plain, TYPE, REPAIR_DELTA_INFO, messageContext(session, s.identifier, j)) };
+          const sealed = sealBytes(ctx.provider, rng, s.peers![j - 1]!, plain, TYPE, REPAIR_DELTA_INFO, messageContext(session, s.identifier, j));
+          return { from: s.identifier, to: j, sealed: signPiece(ctx.provider, s.signingShare, verifyingShare, session, s.identifier, j, sealed) };
         } finally {
           wipe(plain);
         }
       });
-      const points = s.commitments.map((c) => ed25519.Point.fromBytes(c));
       return {
         identifier: s.identifier, threshold: s.threshold, participants: s.participants, groupPublicKey: s.commitments[0]!, commitments: s.commitments,
         verifyingShares: Array.from({ length: s.participants }, (_, k) => evaluateCommitments(points, k + 1).toBytes()),

@@ -1,69 +1,77 @@
 /**
  * FrostRepairStep2: a helper's second step in repairing participant `for`'s share (frost-repair-records.ts).
  *
- * Reads: `key` (this helper's X25519 secret key). Stores: nothing. Opens the piece every helper sealed to this one
- * in step one, and returns their sum σ sealed to the repaired participant's key, as the helpers' share records name
- * it (the pieces carry it; they must all name the same keys). A piece that does not open for this run, or names
- * other keys, is FrostMisbehaviour naming its sender.
+ * Reads: `key` (this helper's X25519 secret key). Stores: nothing. Checks that every piece was signed by its
+ * sender's share (its verifying share, from `commitments`, which the session binds: a piece of the real key set only
+ * opens under its real commitments), opens the piece every helper sealed to this one in step one, and returns their
+ * sum σ sealed to the repaired participant's key, as the helpers' share records name it (the pieces carry it; they
+ * must all name the same keys). A piece that is not signed, does not open for this run, or names other keys, is
+ * FrostMisbehaviour naming its sender; the signatures are checked before any piece is opened.
  * @module
  */
 import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { Fn, keyList, messageContext, misbehaviour, scalarOf, sealedList, type SealedMessage } from './frost-dkg-records.js';
+import { evaluateCommitments, Fn, keyList, messageContext, misbehaviour, scalarOf, sealedList, type SealedMessage } from './frost-dkg-records.js';
 import { bytesEqual, hex, identifier, MAX_PARTICIPANTS, openBytes, sealBytes, sealedLength } from './frost-records.js';
-import { encodePiece, REPAIR_DELTA_INFO, REPAIR_SIGMA_INFO, repairRun, repairSession } from './frost-repair-records.js';
-import { X25519_KEY } from './policy.js';
+import { commitmentPoints, encodePiece, PIECE_SIGNATURE_BYTES, REPAIR_DELTA_INFO, REPAIR_SIGMA_INFO, repairRun, repairSession, signedPiece } from './frost-repair-records.js';
+import { FROST_KEY_PROCEDURES, X25519_KEY } from './policy.js';
 
 const TYPE = 'FrostRepairStep2';
 
 export interface FrostRepairStep2Input {
   key: Location;
   identifier: number;
-  threshold: number;
   participants: number;
-  groupPublicKey: Uint8Array;
+  commitments: Uint8Array[];
   helpers: unknown;
   for: unknown;
   deltas: { from: number; sealed: Uint8Array }[];
 }
 
-interface Args { key: unknown; identifier: unknown; threshold: unknown; participants: unknown; groupPublicKey: unknown; helpers: unknown; for: unknown; deltas: unknown }
+interface Args { key: unknown; identifier: unknown; participants: unknown; commitments: unknown; helpers: unknown; for: unknown; deltas: unknown }
 
 function build(i: Args, fromJson = false): FrostRepairStep2Input {
   const participants = f.int(i.participants, 'participants', TYPE, 2, MAX_PARTICIPANTS);
+  const count = Array.isArray(i.commitments) ? i.commitments.length : 0;
+  if (count < 2 || count > participants) throw invalidArgument('commitments', `the key set's 2..${participants} commitments`, TYPE);
   return {
     key: f.location(i.key, 'key', TYPE),
     identifier: identifier(i.identifier, 'identifier', TYPE),
-    threshold: f.int(i.threshold, 'threshold', TYPE, 2, participants),
     participants,
-    groupPublicKey: keyList([i.groupPublicKey], 'groupPublicKey', TYPE, 1, fromJson)[0]!,
+    commitments: keyList(i.commitments, 'commitments', TYPE, count, fromJson),
     helpers: i.helpers,
     for: i.for,
-    deltas: sealedList(i.deltas, 'deltas', TYPE, fromJson, sealedLength(32 + 32 * participants)),
+    deltas: sealedList(i.deltas, 'deltas', TYPE, fromJson, sealedLength(32 + 32 * participants) + PIECE_SIGNATURE_BYTES),
   };
 }
 
 /** Sums the pieces sealed to this helper and seals the sum to the repaired participant. */
-export const frostRepairStep2 = f.procedure<{ key: f.LocationLike; identifier: number; threshold: number; participants: number; groupPublicKey: Uint8Array; helpers: number[]; for: number; deltas: { from: number; sealed: Uint8Array }[] }, FrostRepairStep2Input, SealedMessage>({
+export const frostRepairStep2 = f.procedure<{ key: f.LocationLike; identifier: number; participants: number; commitments: Uint8Array[]; helpers: number[]; for: number; deltas: { from: number; sealed: Uint8Array }[] }, FrostRepairStep2Input, SealedMessage>({
   type: TYPE,
   build,
-  rules: { procedure: TYPE, reads: { key: X25519_KEY }, writes: {} },
+  rules: { procedure: TYPE, reads: { key: X25519_KEY }, confined: { key: FROST_KEY_PROCEDURES }, writes: {} },
   parse(json) {
-    f.onlyFields(json, ['key', 'identifier', 'threshold', 'participants', 'groupPublicKey', 'helpers', 'for', 'deltas'], TYPE);
+    f.onlyFields(json, ['key', 'identifier', 'participants', 'commitments', 'helpers', 'for', 'deltas'], TYPE);
     const req = (k: string): unknown => f.required(json, k, TYPE);
-    return build({ key: req('key'), identifier: req('identifier'), threshold: req('threshold'), participants: req('participants'), groupPublicKey: req('groupPublicKey'), helpers: req('helpers'), for: req('for'), deltas: req('deltas') }, true);
+    return build({ key: req('key'), identifier: req('identifier'), participants: req('participants'), commitments: req('commitments'), helpers: req('helpers'), for: req('for'), deltas: req('deltas') }, true);
   },
   locations: (i) => ({ inputs: [i.key], outputs: [], vaults: [] }),
   run(ctx, i) {
-    const run = repairRun(i.helpers, i.for, i.threshold, i.participants, i.groupPublicKey, TYPE);
+    const points = commitmentPoints(i.commitments, TYPE);
+    const run = repairRun(i.helpers, i.for, i.participants, i.commitments, TYPE);
     if (!run.helpers.includes(i.identifier)) throw invalidArgument('helpers', `a list that includes this participant (${i.identifier})`, TYPE);
-    const got = fromEach(run.helpers, i.deltas, TYPE);
     const session = repairSession(ctx.provider, run);
+    const signed = fromEach(run.helpers, i.deltas, TYPE);
     const rng = (n = 32): Uint8Array<ArrayBuffer> => ctx.provider.randomFill(new Uint8Array(n)) as Uint8Array<ArrayBuffer>;
     return ctx.use('key', i.key, (sk) => {
       f.secretLength(sk, 'key', TYPE, { length: 32 });
+      const got = new Map([...signed].map(([from, piece]) => {
+        const sealed = signedPiece(ctx.provider, evaluateCommitments(points, from), session, from, i.identifier, piece);
+        if (!sealed) throw misbehaviour(TYPE, from, 'signature', "sent a piece that its share did not sign for this repair (forged by another party, or of another key set)");
+        return [from, sealed] as const;
+      }));
       const own = ctx.provider.x25519PublicKey(sk);
       let sum = 0n;
       let peers: Uint8Array | null = null;

@@ -12,13 +12,13 @@ import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { evaluateCommitments, Fn, keyList, messageContext, misbehaviour, peerPoint, scalarOf, sealedList } from './frost-dkg-records.js';
+import { evaluateCommitments, Fn, keyList, messageContext, misbehaviour, scalarOf, sealedList } from './frost-dkg-records.js';
 import { SHARE_RULE } from './frost-keygen.js';
 import { bytesEqual, encodeShare, hex, MAX_PARTICIPANTS, openBytes, sealedLength } from './frost-records.js';
 import type { FrostShareInfo } from './frost-share-import.js';
-import { REPAIR_SIGMA_INFO, repairRun, repairSession } from './frost-repair-records.js';
+import { commitmentPoints, REPAIR_SIGMA_INFO, repairRun, repairSession } from './frost-repair-records.js';
 import { fromEach } from './frost-repair-step2.js';
-import { X25519_KEY } from './policy.js';
+import { FROST_KEY_PROCEDURES, X25519_KEY } from './policy.js';
 
 const TYPE = 'FrostRepairStep3';
 
@@ -53,7 +53,7 @@ function build(i: Args, fromJson = false): FrostRepairStep3Input {
 export const frostRepairStep3 = f.procedure<{ key: f.LocationLike; participants: number; commitments: Uint8Array[]; helpers: number[]; for: number; sigmas: { from: number; sealed: Uint8Array }[]; output: f.LocationLike }, FrostRepairStep3Input, FrostShareInfo>({
   type: TYPE,
   build,
-  rules: { procedure: TYPE, reads: { key: X25519_KEY }, writes: { output: SHARE_RULE } },
+  rules: { procedure: TYPE, reads: { key: X25519_KEY }, confined: { key: FROST_KEY_PROCEDURES }, writes: { output: SHARE_RULE } },
   parse(json) {
     f.onlyFields(json, ['key', 'participants', 'commitments', 'helpers', 'for', 'sigmas', 'output'], TYPE);
     const req = (k: string): unknown => f.required(json, k, TYPE);
@@ -63,10 +63,8 @@ export const frostRepairStep3 = f.procedure<{ key: f.LocationLike; participants:
   run(ctx, i) {
     if (ctx.recordExists(i.output)) throw invalidArgument('output', 'a fresh location (a record exists there)', TYPE);
     const t = i.commitments.length;
-    const points = i.commitments.map((c, k) => peerPoint(c) ?? (() => {
-      throw invalidArgument(`commitments[${k}]`, 'a valid point', TYPE);
-    })());
-    const run = repairRun(i.helpers, i.for, t, i.participants, i.commitments[0]!, TYPE);
+    const points = commitmentPoints(i.commitments, TYPE);
+    const run = repairRun(i.helpers, i.for, i.participants, i.commitments, TYPE);
     const got = fromEach(run.helpers, i.sigmas, TYPE);
     const session = repairSession(ctx.provider, run);
     const record = ctx.use('key', i.key, (sk) => {

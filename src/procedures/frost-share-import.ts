@@ -14,7 +14,7 @@ import type { Location } from '../engine/location.js';
 import { invalidArgument } from '../errors.js';
 import { wipe } from '../memory/guarded.js';
 import * as f from './fields.js';
-import { X25519_KEY } from './policy.js';
+import { FROST_KEY_PROCEDURES, X25519_KEY } from './policy.js';
 import { bytesEqual, decodeShare, hex, idOf, openSealed, publicOf, SEALED_MAX, SEALED_MIN, timesBase } from './frost-records.js';
 import { SHARE_RULE } from './frost-keygen.js';
 
@@ -46,7 +46,7 @@ function build(i: { sealed: unknown; key: unknown; output: unknown }): FrostShar
 export const frostShareImport = f.procedure<{ sealed: Uint8Array; key: f.LocationLike; output: f.LocationLike }, FrostShareImportInput, FrostShareInfo>({
   type: TYPE,
   build,
-  rules: { procedure: TYPE, reads: { key: X25519_KEY }, writes: { output: SHARE_RULE } },
+  rules: { procedure: TYPE, reads: { key: X25519_KEY }, confined: { key: FROST_KEY_PROCEDURES }, writes: { output: SHARE_RULE } },
   parse(json) {
     f.onlyFields(json, ['sealed', 'key', 'output'], TYPE);
     return build({ sealed: f.hex(json, 'sealed', TYPE), key: f.required(json, 'key', TYPE), output: f.required(json, 'output', TYPE) });

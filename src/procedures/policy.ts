@@ -9,7 +9,7 @@
  * and fields that would give bytes back (releases need an exportable record whatever its kind).
  * @module
  */
-import type { RecordKind } from '../engine/policy.js';
+import type { ProcedureName, RecordKind } from '../engine/policy.js';
 
 export {
   decodeHint, describePolicy, isProtected, LEGACY_POLICY, POLICY_BITS, RECORD_KINDS,
@@ -22,6 +22,12 @@ export const SEED: readonly RecordKind[] = ['seed', 'unknown'];
 export const ED25519_KEY: readonly RecordKind[] = ['ed25519', 'slip10-ed25519', 'unknown'];
 export const SECP256K1_KEY: readonly RecordKind[] = ['secp256k1', 'slip10-secp256k1', 'unknown'];
 export const X25519_KEY: readonly RecordKind[] = ['x25519', 'unknown'];
+/**
+ * The procedures a FROST participant's X25519 key may be confined to (GenerateKey `policy: {"allowed": [these]}`),
+ * as the procedures that open sealed shares and repair messages with it require: a key that X25519DiffieHellman
+ * could also use would let any caller rebuild the sealing key (DiffieHellman, Hkdf) and AeadDecrypt a share.
+ */
+export const FROST_KEY_PROCEDURES: readonly ProcedureName[] = ['PublicKey', 'FrostShareImport', 'FrostDkgRound3', 'FrostRepairStep2', 'FrostRepairStep3'];
 /** Keys of symmetric primitives (HMAC, HKDF, AEAD, key wrap, KDFs) and what derivations produce. */
 export const SYMMETRIC: readonly RecordKind[] = ['symmetric', 'derived', 'unknown'];
 /** Whatever a caller may copy or concatenate: every kind but the single-use and bound ones. */

@@ -161,6 +161,35 @@ for (const zone of ['inline', 'process'] as const) {
   });
 }
 
+for (const zone of ['inline', 'process'] as const) {
+  test(`a FROST participant's X25519 key is no DiffieHellman oracle, and a key that is one opens no FROST message (${zone})`, { timeout: 60_000 }, async () => {
+    // A sealed share, DKG share or repair message opens with X25519(key, its ephemeral key), Hkdf and AeadDecrypt,
+    // all from public bytes: the key that opens them must not be usable by X25519DiffieHellman.
+    const sh = Stronghold.create(optionsFor(zone));
+    try {
+      const c = sh.createClient('c');
+      const PLAIN = { vault: 'keys', record: 'plain' };
+      const BASE_POINT = '58' + '66'.repeat(31);
+      const allowed = ['PublicKey', 'FrostShareImport', 'FrostDkgRound3', 'FrostRepairStep2', 'FrostRepairStep3'];
+      await c.executeChain(parseChain([{ type: 'GenerateKey', keyType: 'x25519', output: KEY, policy: { allowed } }, { type: 'GenerateKey', keyType: 'x25519', output: PLAIN }]));
+      const epk = hex(nativeProvider.x25519PublicKey(randomBytes(32)));
+      await assert.rejects(c.executeChain(parseChain([{ type: 'X25519DiffieHellman', privateKey: KEY, publicKey: epk, sharedKey: { vault: 's', record: 'dh' } }])),
+        (e: any) => e.code === 'PolicyViolation' && e.details.field === 'privateKey');
+      const sealed = (n: number): { from: number; sealed: string }[] => [1, 2].map((from) => ({ from, sealed: '00'.repeat(n) }));
+      for (const step of [
+        { type: 'FrostShareImport', sealed: '00'.repeat(300), key: PLAIN, output: { vault: 's', record: 'o' } },
+        { type: 'FrostRepairStep2', key: PLAIN, identifier: 3, participants: 3, commitments: [BASE_POINT, BASE_POINT], helpers: [1, 3], for: 2, deltas: [1, 3].map((from) => ({ from, sealed: '00'.repeat(264) })) },
+        { type: 'FrostRepairStep3', key: PLAIN, participants: 3, commitments: [BASE_POINT, BASE_POINT], helpers: [1, 2], for: 3, sigmas: sealed(200), output: { vault: 's', record: 'o' } },
+      ]) {
+        await assert.rejects(c.executeChain(parseChain([step])), (e: any) => e.code === 'PolicyViolation' && e.details.field === 'key', step.type);
+      }
+      assert.equal(c.vaultExists('s') ? c.listRecords('s').length : 0, 0, 'nothing stored');
+    } finally {
+      await sh.close();
+    }
+  });
+}
+
 test('Slip10Derive refuses an empty chain in both modes, before anything is opened', () => {
   for (const input of [{ seed: SEED }, { key: KEY }]) {
     assert.throws(() => parseChain([{ type: 'Slip10Derive', curve: 'ed25519', chain: [], input, output: PAD }]), (e: any) => e.code === 'InvalidArgument' && e.details.field === '[0].chain');

@@ -19,6 +19,7 @@ import { Location } from '../../src/engine/location.js';
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
 import { decodeShare, idOf } from '../../src/procedures/frost-records.js';
 import { parseChain } from '../../src/procedures/json.js';
+import { FROST_KEY_PROCEDURES } from '../../src/procedures/policy.js';
 import { masterKey } from '../../src/procedures/slip10.js';
 import { peekIn } from '../engine-access.js';
 
@@ -94,7 +95,7 @@ async function plantDkg(client: Client): Promise<void> {
   const share = (i: number): { vault: string; record: string } => keysLoc(i === 1 ? 'dkg-share' : `dkg-share${i}`);
   const state = (i: number): { vault: string; record: string } => ({ vault: 'dkg-run', record: `s${i}` });
   const pks = await client.executeChain(parseChain(ids.flatMap((i) => [
-    { type: 'GenerateKey', keyType: 'x25519', output: x(i) }, { type: 'PublicKey', keyType: 'x25519', privateKey: x(i) },
+    { type: 'GenerateKey', keyType: 'x25519', output: x(i), policy: { allowed: FROST_KEY_PROCEDURES } }, { type: 'PublicKey', keyType: 'x25519', privateKey: x(i) },
   ]))) as (Uint8Array | undefined)[];
   const recipients = pks.filter((v): v is Uint8Array => v instanceof Uint8Array).map(hex);
   const base = { threshold: 2, participants: 3, recipients };
@@ -204,7 +205,7 @@ export const step: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ type: fc.constant('FrostDkgRound3'), state: anyLoc, key: anyLoc, share: fc.option(anyLoc, { nil: undefined }), packages: fc.constant(PEER_PACKAGES), shares: fc.constant([2, 3].map((from) => ({ from, sealed: '00'.repeat(104) }))), output: scratch }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostDkgAbort'), state: anyLoc }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('FrostRepairStep1'), share: anyLoc, helpers: fc.constantFrom([1, 2], [1, 3], [1, 2, 3]), for: fc.constantFrom(2, 3) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep2'), key: anyLoc, identifier: fc.constant(1), threshold: fc.constant(2), participants: fc.constant(3), groupPublicKey: fc.constant(BASE_POINT), helpers: fc.constant([1, 2]), for: fc.constant(3), deltas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(200) }))) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep2'), key: anyLoc, identifier: fc.constant(1), participants: fc.constant(3), commitments: fc.constant([BASE_POINT, BASE_POINT]), helpers: fc.constant([1, 2]), for: fc.constant(3), deltas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(264) }))) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('FrostRepairStep3'), key: anyLoc, participants: fc.constant(3), commitments: fc.constant([BASE_POINT, BASE_POINT]), helpers: fc.constant([1, 2]), for: fc.constant(3), sigmas: fc.constant([1, 2].map((from) => ({ from, sealed: '00'.repeat(200) }))), output: scratch }) },
 ).map((s) => strip(s as Record<string, unknown>));
 

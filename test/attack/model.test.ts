@@ -12,6 +12,7 @@ import { decodeHint, fieldName, RECORD_KINDS, type AccessRules, type RecordKind 
 import { nativeProvider } from '../../src/crypto/native.js';
 import { runChain } from '../../src/exec/chain.js';
 import { parseChain } from '../../src/procedures/json.js';
+import { FROST_KEY_PROCEDURES } from '../../src/procedures/policy.js';
 import { PROCEDURES } from '../../src/procedures/registry.js';
 import { plant } from '../engine-access.js';
 import { explore, RETURNS } from './model.js';
@@ -100,7 +101,7 @@ function stepFor(procedure: string, access: string): Record<string, unknown> {
     };
     case 'FrostDkgAbort': return { type: procedure, state: L };
     case 'FrostRepairStep1': return { type: procedure, share: L, helpers: [1, 2], for: 3 };
-    case 'FrostRepairStep2': return { type: procedure, key: L, identifier: 1, threshold: 2, participants: 3, groupPublicKey: BASE, helpers: [1, 2], for: 3, deltas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(200) })) };
+    case 'FrostRepairStep2': return { type: procedure, key: L, identifier: 1, participants: 3, commitments: [BASE, BASE], helpers: [1, 2], for: 3, deltas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(264) })) };
     case 'FrostRepairStep3': return { type: procedure, key: L, participants: 3, commitments: [BASE, BASE], helpers: [1, 2], for: 3, sigmas: [1, 2].map((from) => ({ from, sealed: '00'.repeat(200) })), output: OUT };
     default: throw new Error(`no conformance step for ${procedure}.${access}`);
   }
@@ -109,10 +110,12 @@ function stepFor(procedure: string, access: string): Record<string, unknown> {
 /** Refused by kind: a PolicyViolation that names this field and this kind. */
 async function refusedByKind(kind: Exclude<RecordKind, 'invalid'>, procedure: string, access: string): Promise<boolean> {
   const db = new ClientDb(new Uint8Array(24).fill(1));
-  plant(db, Location.generic('k', 'x'), new Uint8Array(Buffer.from(kind === 'x25519' || access.startsWith('wrapKey') ? Z32 : Z64, 'hex')).fill(7), kind);
+  // A read confined to some procedures (a FROST participant's key) gets a record confined to them: only its kind is on trial.
+  const confined = PROCEDURES.find((p) => p.type === procedure)?.rules.confined?.[access];
+  plant(db, Location.generic('k', 'x'), new Uint8Array(Buffer.from(kind === 'x25519' || access.startsWith('wrapKey') ? Z32 : Z64, 'hex')).fill(7), kind, confined ? { allowed: confined } : undefined);
   plant(db, Location.generic('k', 'kek'), new Uint8Array(32).fill(9), 'symmetric');
   plant(db, Location.from(DKG_STATE), new Uint8Array(64).fill(5), 'frost-dkg-state');
-  plant(db, Location.from(DKG_KEY), new Uint8Array(32).fill(5), 'x25519');
+  plant(db, Location.from(DKG_KEY), new Uint8Array(32).fill(5), 'x25519', { allowed: FROST_KEY_PROCEDURES });
   plant(db, Location.from(DKG_SHARE), new Uint8Array(64).fill(5), 'frost-share');
   // FrostSign reads its nonces only after a genuine share.
   if (procedure === 'FrostSign' && access === 'nonces') {

@@ -42,6 +42,8 @@ export const RETURNS: Readonly<Record<string, 'nothing' | 'one-way' | 'exposes'>
   FrostCommit: 'one-way', FrostSign: 'one-way', FrostShareExport: 'exposes', FrostShareImport: 'one-way',
   // Round one returns commitments; round two seals values of the polynomial to the keys its round one was given,
   // round three returns public values; a repair seals its pieces and sums to the keys the share records name.
+  // Step two is one-way only because it sums signed pieces alone (a record-flow model cannot see that: the
+  // forged-piece attack is in test/frost/refresh-repair.test.ts).
   FrostDkgRound1: 'one-way', FrostDkgRound2: 'exposes', FrostDkgRound3: 'one-way', FrostDkgAbort: 'nothing',
   FrostRepairStep1: 'exposes', FrostRepairStep2: 'one-way', FrostRepairStep3: 'one-way',
 };

@@ -62,13 +62,13 @@ test('docs/threshold.md key-generation examples run in order and make a key set;
   // Repair participant 3 with helpers 1 (the docs) and 2.
   const s1 = await runDoc(4) as { deltas: { to: number; sealed: string }[] };
   const s1of2 = await p2!.run(frostRepairStep1({ share: at('dkg-2', 'frost-shares'), helpers: [1, 2], for: 3 }));
-  [fills['piece from 1'], fills['piece from 2'], fills['group key']] = [s1.deltas.find((d) => d.to === 1)!.sealed, hex(s1of2.deltas.find((d) => d.to === 1)!.sealed), group.groupPublicKey];
+  [fills['piece from 1'], fills['piece from 2'], fills['commitment 0'], fills['commitment 1']] = [s1.deltas.find((d) => d.to === 1)!.sealed, hex(s1of2.deltas.find((d) => d.to === 1)!.sealed), ...group.commitments];
   const sum1 = await runDoc(5) as { sealed: string };
   const sum2 = await p2!.run(frostRepairStep2({
-    key: KEY, identifier: 2, threshold: 2, participants: 3, groupPublicKey: Buffer.from(group.groupPublicKey, 'hex'), helpers: [1, 2], for: 3,
+    key: KEY, identifier: 2, participants: 3, commitments: group.commitments.map((c) => Buffer.from(c, 'hex')), helpers: [1, 2], for: 3,
     deltas: [{ from: 1, sealed: Buffer.from(s1.deltas.find((d) => d.to === 2)!.sealed, 'hex') }, { from: 2, sealed: s1of2.deltas.find((d) => d.to === 2)!.sealed }],
   }));
-  [fills['sum from 1'], fills['sum from 2'], fills['commitment 0'], fills['commitment 1']] = [sum1.sealed, hex(sum2.sealed), ...group.commitments];
+  [fills['sum from 1'], fills['sum from 2']] = [sum1.sealed, hex(sum2.sealed)];
   await p3!.run(revokeData({ location: at('dkg-3', 'frost-shares'), shouldGc: true })); // participant 3 loses its share
   const repaired = await runDoc(6, p3!) as { identifier: number; verifyingShare: string };
   assert.equal(repaired.identifier, 3);

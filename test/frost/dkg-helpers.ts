@@ -11,6 +11,7 @@ import type { CryptoProvider } from '../../src/crypto/provider.js';
 import { ClientDb } from '../../src/engine/db.js';
 import type { Location } from '../../src/engine/location.js';
 import { generateKey } from '../../src/procedures/generate-key.js';
+import { FROST_KEY_PROCEDURES } from '../../src/procedures/policy.js';
 import { publicKey } from '../../src/procedures/public-key.js';
 import { frostDkgRound1 } from '../../src/procedures/frost-dkg-round1.js';
 import { frostDkgRound2, type FrostDkgRound2Output } from '../../src/procedures/frost-dkg-round2.js';
@@ -53,7 +54,7 @@ export async function parties(n: number, provider: (id: number) => CryptoProvide
     const db = new ClientDb(new Uint8Array(24).fill(id));
     const p = provider(id);
     const run = async <O>(call: ProcedureCall<any, O>): Promise<O> => (await runChain(db, p, [call]))[0] as O;
-    await run(generateKey({ keyType: 'x25519', output: KEY }));
+    await run(generateKey({ keyType: 'x25519', output: KEY, policy: { allowed: FROST_KEY_PROCEDURES } }));
     const pk = await run(publicKey({ keyType: 'x25519', privateKey: KEY }));
     out.push({ id, db, provider: p, pk, run });
   }

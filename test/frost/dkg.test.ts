@@ -16,7 +16,12 @@ import { frostDkgAbort } from '../../src/procedures/frost-dkg-abort.js';
 import { frostDkgRound1 } from '../../src/procedures/frost-dkg-round1.js';
 import { frostDkgRound2 } from '../../src/procedures/frost-dkg-round2.js';
 import { frostDkgRound3 } from '../../src/procedures/frost-dkg-round3.js';
-import { DKG_SEAL_INFO, messageContext, type DkgRound1Package } from '../../src/procedures/frost-dkg-records.js';
+import { DKG_SEAL_INFO, messageContext, sessionOf as transcriptSession, type DkgRound1Package, type DkgState } from '../../src/procedures/frost-dkg-records.js';
+import { aeadDecrypt } from '../../src/procedures/aead-decrypt.js';
+import { hkdf } from '../../src/procedures/hkdf.js';
+import { x25519DiffieHellman } from '../../src/procedures/x25519-diffie-hellman.js';
+import { at } from '../procedures/helpers.js';
+import { generateKey as generateKeyProcedure } from '../../src/procedures/generate-key.js';
 import { decodeShare, idOf, openBytes, sealBytes, timesBase } from '../../src/procedures/frost-records.js';
 import { peek } from '../engine-access.js';
 import { dkg, fingerprint, others, parties, refused, round1, round2, round3, SHARE, sharesFor, STATE, KEY, type Party } from './dkg-helpers.js';
@@ -173,6 +178,43 @@ describe('DKG refusals: a typed error naming the participant, the vault unchange
       assert.equal(p.db.recordExists(STATE), false);
       assert.equal(p.db.recordExists(SHARE), true);
     }
+  });
+});
+
+describe('a coordinator that holds no participant key', () => {
+  test('cannot open a round-two share through the receiver\'s own X25519 key (DiffieHellman, Hkdf, AeadDecrypt)', async () => {
+    // Everything a relay needs is public: the ephemeral key, nonce, ciphertext and tag of the sealed share, the
+    // receiver's public key, the label and the session (the digest of the round-one transcript).
+    const ps = await parties(3, () => nativeProvider);
+    const r1 = await round1(ps, 2, 3);
+    const r2 = await round2(ps, r1);
+    const p1 = ps[0]!;
+    const session = transcriptSession(nativeProvider, { threshold: 2, participants: 3, mode: 'dkg', members: [1, 2, 3], recipients: ps.map((p) => p.pk) } as DkgState, r1);
+    assert.equal(toHex(session), toHex(sessionOf(p1)));
+    const sealed = sharesFor(r2, 1).find((m) => m.from === 2)!.sealed;
+    const [epk, nonce, ct, tag] = [sealed.subarray(0, 32), sealed.subarray(32, 56), sealed.subarray(56, sealed.length - 16), sealed.subarray(sealed.length - 16)];
+    const aad = Uint8Array.from([...DKG_SEAL_INFO, ...p1.pk, ...messageContext(session, 2, 1)]);
+    const before = fingerprint(p1.db);
+    const e = await refused(p1.run(x25519DiffieHellman({ privateKey: KEY, publicKey: epk, sharedKey: at('dh', 'scratch') }))
+      .then(() => p1.run(hkdf({ hashType: 'sha256', salt: Uint8Array.from([...epk, ...p1.pk]), label: DKG_SEAL_INFO, ikm: at('dh', 'scratch'), okm: at('k', 'scratch') })))
+      .then(() => p1.run(aeadDecrypt({ cipher: 'xchacha20poly1305', key: at('k', 'scratch'), nonce, ciphertext: ct, tag, associatedData: aad }))));
+    assert.equal(e.code, 'PolicyViolation', e.message);
+    assert.equal(fingerprint(p1.db), before, 'nothing stored');
+  });
+
+  test('a participant key that X25519DiffieHellman may use is refused by round three, the vault unchanged', async () => {
+    const ps = await parties(3, () => nativeProvider);
+    const r1 = await round1(ps, 2, 3);
+    const r2 = await round2(ps, r1);
+    const p1 = ps[0]!;
+    const plain = at('plain', 'frost-keys');
+    await p1.run(generateKeyProcedure({ keyType: 'x25519', output: plain }));
+    const before = fingerprint(p1.db);
+    const e = await refused(p1.run(frostDkgRound3({ state: STATE, key: plain, packages: others(r1, 1), shares: sharesFor(r2, 1), output: SHARE })));
+    assert.equal(e.code, 'PolicyViolation', e.message);
+    assert.equal(e.details.field, 'key');
+    assert.match(e.message, /only PublicKey, FrostShareImport, FrostDkgRound3, FrostRepairStep2, FrostRepairStep3 may use/);
+    assert.equal(fingerprint(p1.db), before);
   });
 });
 

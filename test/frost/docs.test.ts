@@ -13,8 +13,9 @@ import { Location } from '../../src/engine/location.js';
 import { frostCommit } from '../../src/procedures/frost-commit.js';
 import { frostSign } from '../../src/procedures/frost-sign.js';
 import { parseProcedure, procedureToJSON, resultToJSON } from '../../src/procedures/json.js';
+import { FROST_KEY_PROCEDURES } from '../../src/procedures/policy.js';
 import { harness, hexOf, PROVIDERS } from '../procedures/helpers.js';
-import { peek } from '../engine-access.js';
+import { peek, plant } from '../engine-access.js';
 
 const doc = readFileSync(new URL('../../docs/threshold.md', import.meta.url), 'utf8');
 const section = doc.slice(doc.indexOf('## The procedures in JSON form'), doc.indexOf('## From TypeScript'));
@@ -31,7 +32,7 @@ for (const provider of PROVIDERS) {
     test('run in order; with participant 2 they make a signature node:crypto verifies; nothing secret comes back', async () => {
       assert.deepEqual(examples.map((e) => (JSON.parse(e) as { type: string }).type), ['FrostKeygen', 'FrostShareExport', 'FrostShareImport', 'FrostCommit', 'FrostSign']);
       const h = harness(provider);
-      h.db.write(Location.generic('frost-keys', 'x25519'), Uint8Array.from(ALICE_SECRET), new Uint8Array(24));
+      plant(h.db, Location.generic('frost-keys', 'x25519'), Uint8Array.from(ALICE_SECRET), 'x25519', { allowed: FROST_KEY_PROCEDURES });
       const fills: Record<string, string> = {};
       const results: unknown[] = [];
       const outputs: unknown[] = [];

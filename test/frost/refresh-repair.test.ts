@@ -17,6 +17,11 @@ import { frostSign } from '../../src/procedures/frost-sign.js';
 import { frostRepairStep1 } from '../../src/procedures/frost-repair-step1.js';
 import { frostRepairStep2 } from '../../src/procedures/frost-repair-step2.js';
 import { frostRepairStep3 } from '../../src/procedures/frost-repair-step3.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { Fn, messageContext } from '../../src/procedures/frost-dkg-records.js';
+import { openBytes, sealBytes } from '../../src/procedures/frost-records.js';
+import { encodePiece, lagrangeAt, REPAIR_DELTA_INFO, REPAIR_SIGMA_INFO, repairRun, repairSession } from '../../src/procedures/frost-repair-records.js';
+import { peek } from '../engine-access.js';
 import { revokeData } from '../../src/procedures/revoke-data.js';
 import type { ProcedureCall } from '../../src/procedures/types.js';
 import { at } from '../procedures/helpers.js';
@@ -95,7 +100,7 @@ describe('repair', () => {
     const step1 = [await p1.run(frostRepairStep1({ share: SHARE, helpers, for: 3 })), await p2.run(frostRepairStep1({ share: SHARE, helpers, for: 3 }))];
     assert.deepEqual(step1[0]!.verifyingShares.map(toHex), group!.verifyingShares.map(toHex));
     const deltasFor = (id: number): { from: number; sealed: Uint8Array }[] => step1.flatMap((o) => o.deltas.filter((d) => d.to === id));
-    const args = { threshold: 2, participants: 3, groupPublicKey: group!.groupPublicKey, helpers, for: 3 };
+    const args = { participants: 3, commitments: group!.commitments, helpers, for: 3 };
     const sigmas = [
       await p1.run(frostRepairStep2({ key: KEY, identifier: 1, ...args, deltas: deltasFor(1) })),
       await p2.run(frostRepairStep2({ key: KEY, identifier: 2, ...args, deltas: deltasFor(2) })),
@@ -118,11 +123,54 @@ describe('repair', () => {
     // The repaired share can help repair in turn: it kept the participants' keys.
     await p1.run(revokeData({ location: SHARE, shouldGc: true }));
     const again = [await p2.run(frostRepairStep1({ share: SHARE, helpers: [2, 3], for: 1 })), await p3.run(frostRepairStep1({ share: SHARE, helpers: [2, 3], for: 1 }))];
-    const args1 = { threshold: 2, participants: 3, groupPublicKey: group!.groupPublicKey, helpers: [2, 3], for: 1 };
+    const args1 = { participants: 3, commitments: group!.commitments, helpers: [2, 3], for: 1 };
     const d = (id: number): { from: number; sealed: Uint8Array }[] => again.flatMap((o) => o.deltas.filter((x) => x.to === id));
     const s1 = [await p2.run(frostRepairStep2({ key: KEY, identifier: 2, ...args1, deltas: d(2) })), await p3.run(frostRepairStep2({ key: KEY, identifier: 3, ...args1, deltas: d(3) }))];
     const info1 = await p1.run(frostRepairStep3({ key: KEY, participants: 3, commitments: group!.commitments, helpers: [2, 3], for: 1, sigmas: s1, output: SHARE }));
     assert.equal(toHex(info1.verifyingShare), toHex(group!.verifyingShares[0]!));
+  });
+
+  test('a participant coordinating its own repair cannot forge the other helpers\' pieces and read a helper\'s share off the sums', async () => {
+    // Participant 3 (holding its own X25519 key) relays a repair of its share with helpers 1 and 2. If step two
+    // summed whatever is sealed to the helper, 3 could send each helper a piece "from the other one" of its own
+    // choosing: σ₁ − x = δ₁₁ and σ₂ − y = δ₁₂, the two pieces of λ₁(3)·s₁, so participant 1's share.
+    const ps = await parties(3, () => nativeProvider);
+    const [group] = await dkg(ps, 2);
+    const [p1, p2, p3] = ps as [Party, Party, Party];
+    const sk3 = peek(p3.db, KEY, (s) => Uint8Array.from(s));
+    const helpers = [1, 2];
+    const peers = ps.map((p) => p.pk);
+    const step1 = await p1.run(frostRepairStep1({ share: SHARE, helpers, for: 3 }));
+    const real = (to: number): Uint8Array => step1.deltas.find((d) => d.to === to)!.sealed;
+    const session = repairSession(nativeProvider, repairRun(helpers, 3, 3, group!.commitments, 'test'));
+    const rng = (n = 32): Uint8Array<ArrayBuffer> => nativeProvider.randomFill(new Uint8Array(n)) as Uint8Array<ArrayBuffer>;
+    const forge = (from: number, to: number, x: bigint): Uint8Array => {
+      const sealed = sealBytes(nativeProvider, rng, peers[to - 1]!, encodePiece(x, peers), 'test', REPAIR_DELTA_INFO, messageContext(session, from, to));
+      return Uint8Array.from([...sealed, ...real(to).subarray(sealed.length)]); // as long as a real piece
+    };
+    const args = { participants: 3, commitments: group!.commitments, helpers, for: 3 };
+    const learned: bigint[] = [];
+    for (const [helper, x] of [[p1, 5n], [p2, 7n]] as const) {
+      const before = fingerprint(helper.db);
+      const deltas = [{ from: 1, sealed: real(helper.id) }, { from: 2, sealed: forge(2, helper.id, x) }];
+      const answer = await helper.run(frostRepairStep2({ key: KEY, identifier: helper.id, ...args, deltas })).then((m) => m, (e: unknown) => e);
+      if (answer instanceof Error) {
+        const e = answer as Error & { code: string; details: { participant: number } };
+        assert.equal(e.code, 'FrostMisbehaviour');
+        assert.equal(e.details.participant, 2, 'the forged piece is named by its claimed sender');
+        assert.equal(fingerprint(helper.db), before);
+        continue;
+      }
+      const opened = openBytes(nativeProvider, sk3, (answer as { sealed: Uint8Array }).sealed, REPAIR_SIGMA_INFO, messageContext(session, helper.id, 3));
+      assert.ok(opened, `helper ${helper.id} sealed its sum to participant 3`);
+      learned.push(Fn.sub(Fn.fromBytes(opened.subarray(0, 32)), x));
+    }
+    if (learned.length === 2) {
+      const s1 = Fn.div(Fn.add(learned[0]!, learned[1]!), lagrangeAt(helpers, 1, 3));
+      const recovered = toHex(ed25519.Point.BASE.multiply(s1).toBytes()) === toHex(group!.verifyingShares[0]!);
+      assert.ok(!recovered, "participant 3 recovered participant 1's signing share");
+    }
+    assert.equal(learned.length, 0, 'no helper sums a piece that its claimed sender did not make');
   });
 
   test('a dealt share cannot help (it names no keys to seal to); a helper set short of the threshold is refused', async () => {

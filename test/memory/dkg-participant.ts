@@ -31,7 +31,7 @@ process.on('message', async (m: { op: string; id?: number; scalars?: string[]; j
         const call = parseProcedure(json);
         return resultToJSON(call, (await runChain(db!, provider, [call]))[0]);
       };
-      await run({ type: 'GenerateKey', keyType: 'x25519', output: { vault: 'frost-keys', record: 'x25519' } });
+      await run({ type: 'GenerateKey', keyType: 'x25519', output: { vault: 'frost-keys', record: 'x25519' }, policy: { allowed: ['PublicKey', 'FrostShareImport', 'FrostDkgRound3', 'FrostRepairStep2', 'FrostRepairStep3'] } });
       process.send!({ pk: await run({ type: 'PublicKey', keyType: 'x25519', privateKey: { vault: 'frost-keys', record: 'x25519' } }) });
     } else if (m.op === 'run') {
       const call = parseProcedure(m.json!);
