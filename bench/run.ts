@@ -109,7 +109,8 @@ function mergeEarlier(into: BenchReport, file: string): void {
   if (!existsSync(file)) return;
   const earlier = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
   const ran = new Set(AREAS.filter((a) => !only || only.includes(a.name)).map((a) => a.name));
-  const kept = earlier.rows.filter((r) => !ran.has(r.area)).map((r) => ({ ...r, note: r.note?.includes('run 20') ? r.note : [r.note, `run ${earlier.date.slice(0, 16).replace('T', ' ')} UTC`].filter(Boolean).join('; ') }));
+  const when = `run ${earlier.date.slice(0, 16).replace('T', ' ')} UTC${earlier.cpus === into.cpus ? '' : ` on ${earlier.cpus}`}`;
+  const kept = earlier.rows.filter((r) => !ran.has(r.area)).map((r) => ({ ...r, note: r.note?.includes('run 20') ? r.note : [r.note, when].filter(Boolean).join('; ') }));
   into.rows.unshift(...kept);
   into.skipped.unshift(...earlier.skipped.filter((s) => !ran.has(s.area)));
   const order = AREAS.map((a) => a.name);
