@@ -203,8 +203,10 @@ function forge(w: FrostWorld, k: MessagePick): Uint8Array {
 
 function pickBytes(w: FrostWorld, k: MessagePick): Uint8Array {
   if (k.source === 'forged') return forge(w, k);
-  const real = w.messages.filter((m) => m.cls === k.pick && m.from === k.from && m.to === k.to);
-  const pool = k.source === 'real' && real.length > 0 ? real : w.messages;
+  // 'any': a message of the same class between any two participants (one of another length fails the parse).
+  const same = w.messages.filter((m) => m.cls === k.pick);
+  const real = same.filter((m) => m.from === k.from && m.to === k.to && (m.cls !== 'share' || (m.run ?? 0) === k.repair % 2));
+  const pool = k.source === 'real' && real.length > 0 ? real : same;
   return pool[k.n % pool.length]!.sealed;
 }
 
@@ -236,8 +238,12 @@ const pick = (cls: fc.Arbitrary<MessageClass>, from: fc.Arbitrary<number>, to: f
   fc.record({ pick: cls, from, to, source: fc.constantFrom('real', 'real', 'forged', 'any'), n: fc.nat(7), repair: fc.constantFrom(0, 0, 1, 2) });
 const anyPick = pick(fc.constantFrom('share', 'delta', 'sigma'), id, id);
 const part = (name: string, of: MessagePick): Record<string, unknown> => ({ part: name, of });
-const helperSet: fc.Arbitrary<number[]> = fc.constantFrom([1, 2], [1, 2], [1, 3], [2, 3], [1, 2, 3]);
-const repairArgs = fc.tuple(helperSet, id).map(([helpers, target]) => ({ helpers, target }));
+/** Mostly a valid repair (the planted one most), sometimes helpers and a target that do not fit. */
+const repairArgs: fc.Arbitrary<{ helpers: number[]; target: number }> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(null).map(() => ({ helpers: [1, 2], target: 3 })) },
+  { weight: 2, arbitrary: fc.constantFrom(...REPAIRS).map(([helpers, target]) => ({ helpers: [...helpers], target })) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom([1, 2], [1, 3], [2, 3], [1, 2, 3]), id).map(([helpers, target]) => ({ helpers: [...helpers], target })) },
+);
 
 /** Feeds one sealed message through the primitives that open it: DiffieHellman, Hkdf, AeadDecrypt, its parts given or mixed with another message's. */
 const openChain = fc.tuple(id, anyPick, fc.option(anyPick, { freq: 4, nil: undefined })).map(([j, m, other]) => [
@@ -252,19 +258,21 @@ export function moves(w: FrostWorld): fc.Arbitrary<Record<string, unknown>[]> {
   return fc.oneof(
     { weight: 4, arbitrary: openChain },
     { weight: 1, arbitrary: fc.tuple(id, anyPick).map(([j, m]) => [{ type: 'X25519DiffieHellman', privateKey: keyLoc(j), publicKey: part('epk', m), sharedKey: scratch('dh') }, { type: 'Hkdf', hashType: 'sha256', salt: part('salt', m), label: part('info', m), ikm: scratch('dh'), okm: scratch('k') }, { type: 'AesKeyWrapEncrypt', cipher: 'aes256', encryptionKey: scratch('k'), wrapKey: scratch('k') }]) },
-    { weight: 1, arbitrary: fc.tuple(id, anyPick).map(([j, m]) => [{ type: 'FrostShareImport', sealed: { ...m }, key: keyLoc(j), output: scratch('imported') }, { type: 'FrostShareExport', share: scratch('imported') }]) },
-    { weight: 2, arbitrary: fc.tuple(id, fc.constantFrom('real', 'forged', 'any'), fc.nat(7)).map(([j, source, n]) => [{
+    { weight: 1, arbitrary: fc.tuple(id, pick(fc.constantFrom('delta', 'sigma'), id, id)).map(([j, m]) => [{ type: 'FrostShareImport', sealed: { ...m }, key: keyLoc(j), output: scratch('imported') }, { type: 'FrostShareExport', share: scratch('imported') }]) },
+    { weight: 2, arbitrary: fc.tuple(id, fc.constantFrom('real', 'real', 'forged', 'any'), fc.nat(7)).map(([j, source, n]) => [{
       type: 'FrostDkgRound3', state: { vault: 'frost-pending', record: `s${j}` }, key: keyLoc(j), packages: pkgs(j),
       shares: IDS.filter((i) => i !== j).map((from) => ({ from, sealed: { pick: 'share', from, to: j, source, n, repair: 1 } })), output: scratch('dkg'),
-    }, { type: 'FrostShareExport', share: scratch('dkg') }]) },
+    }]) },
     { weight: 2, arbitrary: fc.tuple(id, repairArgs).map(([j, r]) => [{ type: 'FrostRepairStep1', share: shareLoc(j), helpers: r.helpers, for: r.target }]) },
-    { weight: 5, arbitrary: fc.tuple(id, repairArgs, fc.array(fc.constantFrom('real', 'real', 'forged', 'any'), { minLength: 3, maxLength: 3 }), fc.nat(7)).map(([j, r, sources, n]) => [{
+    // One of the helpers' keys mostly, another's sometimes.
+    { weight: 5, arbitrary: fc.tuple(fc.option(id, { freq: 4, nil: undefined }), repairArgs, fc.array(fc.constantFrom('real', 'real', 'forged', 'any'), { minLength: 3, maxLength: 3 }), fc.nat(7)).map(([other, r, sources, n]) => ({ j: other ?? r.helpers[n % r.helpers.length]!, r, sources, n })).map(({ j, r, sources, n }) => [{
       type: 'FrostRepairStep2', key: keyLoc(j), identifier: j, participants: 3, commitments, helpers: r.helpers, for: r.target,
       deltas: r.helpers.map((from, k) => ({ from, sealed: { pick: 'delta', from, to: j, source: sources[k]!, n, repair: Math.max(0, REPAIRS.findIndex(([h, t]) => t === r.target && h.every((x) => r.helpers.includes(x)))) } })),
     }]) },
-    { weight: 2, arbitrary: fc.tuple(id, repairArgs, fc.constantFrom('real', 'forged', 'any'), fc.nat(7)).map(([j, r, source, n]) => [{
-      type: 'FrostRepairStep3', key: keyLoc(j), participants: 3, commitments, helpers: r.helpers, for: r.target,
-      sigmas: r.helpers.map((from) => ({ from, sealed: { pick: 'sigma', from, to: j, source, n, repair: Math.max(0, REPAIRS.findIndex(([, t]) => t === j)) } })), output: scratch('repaired'),
+    // The repaired participant's key mostly, another's sometimes.
+    { weight: 2, arbitrary: fc.tuple(fc.option(id, { freq: 3, nil: undefined }), repairArgs, fc.constantFrom('real', 'forged', 'any'), fc.nat(7)).map(([other, r, source, n]) => [{
+      type: 'FrostRepairStep3', key: keyLoc(other ?? r.target), participants: 3, commitments, helpers: r.helpers, for: r.target,
+      sigmas: r.helpers.map((from) => ({ from, sealed: { pick: 'sigma', from, to: other ?? r.target, source, n, repair: Math.max(0, REPAIRS.findIndex(([, t]) => t === r.target)) } })), output: scratch('repaired'),
     }, { type: 'FrostShareExport', share: scratch('repaired') }]) },
   );
 }
