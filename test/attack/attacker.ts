@@ -158,7 +158,10 @@ export function bytesIn(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
 const bytes = (n: number): fc.Arbitrary<string> => fc.uint8Array({ minLength: n, maxLength: n }).map(hex);
 const len = fc.constantFrom(16, 32, 64);
 const anyBytes = len.chain(bytes);
-const planted = fc.oneof(fc.constantFrom(...PLANTED, 'share2').map(keysLoc), fc.constantFrom('x1', 'x2', 'share1', 'share2').map((record) => ({ vault: 'frost', record })));
+const planted = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...PLANTED, 'share2').map(keysLoc) },
+  { weight: 1, arbitrary: fc.constantFrom('x1', 'x2', 'share1', 'share2').map((record) => ({ vault: 'frost', record })) },
+);
 const scratch = fc.constantFrom(...SCRATCH).map(scratchLoc);
 const anyLoc = fc.oneof({ arbitrary: planted, weight: 3 }, { arbitrary: scratch, weight: 2 });
 const hash = fc.constantFrom('sha256', 'sha512');
