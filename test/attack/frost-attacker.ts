@@ -201,6 +201,9 @@ function forge(w: FrostWorld, k: MessagePick): Uint8Array {
   return signPiece(p, w.attackerShare, verifyingShare, repairSessionOf(w, repair[0], repair[1]), k.from, k.to, sealed);
 }
 
+/** A repair piece the attacker seals to `to` in `from`'s name, in the planted repair (signed with its own share). */
+export const forgedPiece = (w: FrostWorld, from: number, to: number): Uint8Array => forge(w, { pick: 'delta', from, to, source: 'forged', n: 0, repair: 0 });
+
 function pickBytes(w: FrostWorld, k: MessagePick): Uint8Array {
   if (k.source === 'forged') return forge(w, k);
   // 'any': a message of the same class between any two participants (one of another length fails the parse).
