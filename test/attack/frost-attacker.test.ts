@@ -2,6 +2,7 @@
  * The FROST protocol attacker (frost-attacker.ts), inline and in the secure zone: a real key generation and repair
  * between honest participants and the attacker's one, whose every message the attacker feeds, whole, in parts or
  * forged, to every procedure that takes bytes. The number of episodes grows with STRONGHOLD_ATTACK_RUNS.
+ * The zone runs the built worker (dist/): a change to a procedure reaches its search after `npm run build`.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -262,6 +262,7 @@ export function moves(w: FrostWorld): fc.Arbitrary<Record<string, unknown>[]> {
     { weight: 4, arbitrary: openChain },
     { weight: 1, arbitrary: fc.tuple(id, anyPick).map(([j, m]) => [{ type: 'X25519DiffieHellman', privateKey: keyLoc(j), publicKey: part('epk', m), sharedKey: scratch('dh') }, { type: 'Hkdf', hashType: 'sha256', salt: part('salt', m), label: part('info', m), ikm: scratch('dh'), okm: scratch('k') }, { type: 'AesKeyWrapEncrypt', cipher: 'aes256', encryptionKey: scratch('k'), wrapKey: scratch('k') }]) },
     { weight: 1, arbitrary: fc.tuple(id, pick(fc.constantFrom('delta', 'sigma'), id, id)).map(([j, m]) => [{ type: 'FrostShareImport', sealed: { ...m }, key: keyLoc(j), output: scratch('imported') }, { type: 'FrostShareExport', share: scratch('imported') }]) },
+    // Alone: a failing step after it would still lose the round state (its revoke is not rolled back).
     { weight: 2, arbitrary: fc.tuple(id, fc.constantFrom('real', 'real', 'forged', 'any'), fc.nat(7)).map(([j, source, n]) => [{
       type: 'FrostDkgRound3', state: { vault: 'frost-pending', record: `s${j}` }, key: keyLoc(j), packages: pkgs(j),
       shares: IDS.filter((i) => i !== j).map((from) => ({ from, sealed: { pick: 'share', from, to: j, source, n, repair: 1 } })), output: scratch('dkg'),
