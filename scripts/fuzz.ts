@@ -10,8 +10,8 @@
  * `--minutes M` keeps going for M minutes per target with successive seeds (S, S+1, ...): the way to run for
  * hours (docs/proof-suite.md). Exit status 0 when nothing failed, 1 otherwise, 2 for a usage error.
  *
- * `--target attack` runs the searching attacker of test/attack/attacker.test.ts instead (it is no byte parser):
- * its search, `--runs N / 1000` times the size CI runs, round after round with successive seeds.
+ * `--target attack` runs the searching attackers of test/attack/attacker.test.ts and frost-attacker.test.ts instead (no byte parsers):
+ * their searches, `--runs N / 1000` times the size CI runs, round after round with successive seeds.
  * @module
  */
 import { fork, spawn } from 'node:child_process';
@@ -159,14 +159,14 @@ async function parent(): Promise<void> {
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
-/** The searching attacker, round after round with successive seeds until `minutes` pass (one round without). */
+/** The searching attacker and the FROST protocol attacker, round after round with successive seeds until `minutes` pass (one round without). */
 async function attackRounds(runs: number, seed: number, minutes: number | undefined): Promise<boolean> {
   const deadline = minutes === undefined ? 0 : Date.now() + minutes * 60_000;
-  const test = fileURLToPath(new URL('../test/attack/attacker.test.ts', import.meta.url));
+  const tests = ['attacker.test.ts', 'frost-attacker.test.ts'].map((t) => fileURLToPath(new URL(`../test/attack/${t}`, import.meta.url)));
   for (let round = 0; ; round++) {
     const env = { ...process.env, STRONGHOLD_ATTACK_RUNS: String(Math.max(1, Math.round(runs / 1000))), STRONGHOLD_ATTACK_SEED: String(seed + round) };
     const code = await new Promise<number | null>((resolve) => {
-      spawn(process.execPath, ['--import', 'tsx', '--test', '--test-name-pattern', 'searching attacker', test], { env, stdio: 'inherit' }).on('exit', resolve);
+      spawn(process.execPath, ['--import', 'tsx', '--test', '--test-name-pattern', 'searching attacker|FROST protocol attacker', ...tests], { env, stdio: 'inherit' }).on('exit', resolve);
     });
     console.log(`fuzz attack: round ${round + 1}, seed ${seed + round}: ${code === 0 ? 'nothing found' : 'FAILED'}`);
     if (code !== 0) return false;

@@ -7,6 +7,8 @@
  *   and nonces, in each output as it is, reversed, halved, and XORed with every byte string the attacker knows;
  * - private keys by their public keys: each 32-byte candidate is turned into its Ed25519, X25519 and secp256k1
  *   public key and compared with the planted keys' public keys.
+ * The FROST protocol attacker's key generation and repair (frost-attacker.ts) is planted too: its honest
+ *   participants' X25519 keys and shares are in this attacker's vocabulary, and every scalar of theirs is a secret.
  * @module
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
@@ -17,11 +19,13 @@ import type { Stronghold } from '../../src/client/stronghold.js';
 import { nativeProvider } from '../../src/crypto/native.js';
 import { Location } from '../../src/engine/location.js';
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
+import { Fn } from '../../src/procedures/frost-dkg-records.js';
 import { decodeShare, idOf } from '../../src/procedures/frost-records.js';
 import { parseChain } from '../../src/procedures/json.js';
 import { FROST_KEY_PROCEDURES } from '../../src/procedures/policy.js';
 import { masterKey } from '../../src/procedures/slip10.js';
 import { peekIn } from '../engine-access.js';
+import { plantFrost } from './frost-attacker.js';
 
 const p = nativeProvider;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -64,6 +68,7 @@ export async function plant(sh: Stronghold, client: Client): Promise<Planted> {
     { type: 'WriteVault', data: hex(randomBytes(32)), location: keysLoc('restricted'), policy: { allowed: ['Hmac'] } },
   ]));
   await plantDkg(client);
+  const frost = await plantFrost(sh, client);
   const read = (r: string): Uint8Array => peekIn(sh, client.id, Location.generic('keys', r), (s) => Uint8Array.from(s));
   const secrets: Uint8Array[] = [];
   for (const r of PLANTED) {
@@ -76,6 +81,8 @@ export async function plant(sh: Stronghold, client: Client): Promise<Planted> {
   }
   for (const r of ['share2', 'share3', 'dkg-share2', 'dkg-share3']) secrets.push(decodeShare(read(r), 'share', 'test').signingShare);
   for (const r of ['dkg-x2', 'dkg-x3']) secrets.push(read(r));
+  for (const s of frost.secrets.keys()) secrets.push(Fn.toBytes(s));
+  for (const j of [1, 2]) secrets.push(peekIn(sh, client.id, Location.generic('frost', `x${j}`), (s) => Uint8Array.from(s)));
   const seed = read('seed');
   secrets.push(masterKey(p, 'ed25519', seed), masterKey(p, 'secp256k1', seed));
   const windows = new Set<string>();
@@ -151,7 +158,10 @@ export function bytesIn(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
 const bytes = (n: number): fc.Arbitrary<string> => fc.uint8Array({ minLength: n, maxLength: n }).map(hex);
 const len = fc.constantFrom(16, 32, 64);
 const anyBytes = len.chain(bytes);
-const planted = fc.constantFrom(...PLANTED, 'share2').map(keysLoc);
+const planted = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...PLANTED, 'share2').map(keysLoc) },
+  { weight: 1, arbitrary: fc.constantFrom('x1', 'x2', 'share1', 'share2').map((record) => ({ vault: 'frost', record })) },
+);
 const scratch = fc.constantFrom(...SCRATCH).map(scratchLoc);
 const anyLoc = fc.oneof({ arbitrary: planted, weight: 3 }, { arbitrary: scratch, weight: 2 });
 const hash = fc.constantFrom('sha256', 'sha512');

@@ -15,7 +15,9 @@ import { parseChain } from '../../src/procedures/json.js';
 import { FROST_KEY_PROCEDURES } from '../../src/procedures/policy.js';
 import { PROCEDURES } from '../../src/procedures/registry.js';
 import { plant } from '../engine-access.js';
-import { explore, RETURNS } from './model.js';
+import { Stronghold } from '../../src/client/stronghold.js';
+import { ASSUMES, explore, RETURNS } from './model.js';
+import { forgedPiece, plantFrost } from './frost-attacker.js';
 
 const RULES = PROCEDURES.map((p) => p.rules);
 const weaken = (procedure: string, change: (r: AccessRules) => AccessRules): AccessRules[] => RULES.map((r) => (r.procedure === procedure ? change(r) : r));
@@ -128,6 +130,39 @@ async function refusedByKind(kind: Exclude<RecordKind, 'invalid'>, procedure: st
     return e.code === 'PolicyViolation' && e.details.field === fieldName(access) && e.details.kind === kind && e.details.accepted !== undefined;
   }
 }
+
+describe('the model\'s assumptions hold at runtime', () => {
+  test('a confined-key procedure refuses a key that X25519DiffieHellman may use, and DiffieHellman refuses the confined ones', async () => {
+    assert.equal(FROST_KEY_PROCEDURES.includes('X25519DiffieHellman'), false);
+    const confinedReads = PROCEDURES.filter((p) => p.rules.confined).map((p) => p.type).sort();
+    assert.deepEqual(Object.entries(ASSUMES).filter(([, a]) => a.includes('confined key')).map(([p]) => p).sort(), confinedReads, 'every procedure with a confined read states the assumption');
+    for (const [procedure, assumed] of Object.entries(ASSUMES)) {
+      if (!assumed.includes('confined key')) continue;
+      assert.deepEqual(PROCEDURES.find((p) => p.type === procedure)?.rules.confined?.key, FROST_KEY_PROCEDURES, procedure);
+      const db = new ClientDb(new Uint8Array(24).fill(4));
+      plant(db, Location.generic('k', 'x'), new Uint8Array(32).fill(7), 'x25519');
+      plant(db, Location.from(DKG_STATE), new Uint8Array(64).fill(5), 'frost-dkg-state');
+      plant(db, Location.from(DKG_SHARE), new Uint8Array(64).fill(5), 'frost-share');
+      await assert.rejects(runChain(db, nativeProvider, parseChain([stepFor(procedure, 'key')])), (e: any) => e.code === 'PolicyViolation' && e.details.field === 'key', procedure);
+    }
+    const db = new ClientDb(new Uint8Array(24).fill(4));
+    plant(db, Location.generic('k', 'x'), new Uint8Array(32).fill(7), 'x25519', { allowed: FROST_KEY_PROCEDURES });
+    await assert.rejects(runChain(db, nativeProvider, parseChain([stepFor('X25519DiffieHellman', 'privateKey')])), (e: any) => e.code === 'PolicyViolation' && e.details.field === 'privateKey');
+  });
+
+  test('FrostRepairStep2 sums signed pieces only: a piece of the real repair forged in another helper\'s name is refused, the real one is summed', async () => {
+    assert.deepEqual(Object.entries(ASSUMES).filter(([, a]) => a.includes('signed pieces')).map(([p]) => p), ['FrostRepairStep2']);
+    const sh = Stronghold.create();
+    const c = sh.createClient('c');
+    const w = await plantFrost(sh, c);
+    const real = w.messages.find((m) => m.cls === 'delta' && m.from === 1 && m.to === 1)!;
+    const step = { type: 'FrostRepairStep2', key: { vault: 'frost', record: 'x1' }, identifier: 1, participants: 3, commitments: w.commitments.map((x) => Buffer.from(x).toString('hex')), helpers: [1, 2], for: 3 };
+    const deltas = (forged: Uint8Array): { from: number; sealed: string }[] => [{ from: 1, sealed: Buffer.from(real.sealed).toString('hex') }, { from: 2, sealed: Buffer.from(forged).toString('hex') }];
+    await assert.rejects(c.executeChain(parseChain([{ ...step, deltas: deltas(forgedPiece(w, 2, 1)) }])), (e: any) => e.code === 'FrostMisbehaviour' && e.details.participant === 2 && e.details.check === 'signature');
+    const honest = w.messages.find((m) => m.cls === 'delta' && m.from === 2 && m.to === 1)!;
+    await c.executeChain(parseChain([{ ...step, deltas: deltas(honest.sealed) }]));
+  });
+});
 
 describe('the runtime agrees with the model', () => {
   for (const p of PROCEDURES) {

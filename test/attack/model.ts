@@ -42,10 +42,21 @@ export const RETURNS: Readonly<Record<string, 'nothing' | 'one-way' | 'exposes'>
   FrostCommit: 'one-way', FrostSign: 'one-way', FrostShareExport: 'exposes', FrostShareImport: 'one-way',
   // Round one returns commitments; round two seals values of the polynomial to the keys its round one was given,
   // round three returns public values; a repair seals its pieces and sums to the keys the share records name.
-  // Step two is one-way only because it sums signed pieces alone (a record-flow model cannot see that: the
-  // forged-piece attack is in test/frost/refresh-repair.test.ts).
+  // Step two is one-way only because it sums signed pieces alone (ASSUMES).
   FrostDkgRound1: 'one-way', FrostDkgRound2: 'exposes', FrostDkgRound3: 'one-way', FrostDkgAbort: 'nothing',
   FrostRepairStep1: 'exposes', FrostRepairStep2: 'one-way', FrostRepairStep3: 'one-way',
+};
+
+/**
+ * What a classification in `RETURNS` rests on that record flow cannot see, per procedure; model.test.ts checks each
+ * against the runtime, and frost-attacker.test.ts searches for what breaks when one does not hold:
+ * - `signed pieces`: the procedure sums only pieces that its sender's share signed (else a relay that forges the
+ *   other helpers' pieces subtracts them from the sum and is left with one helper's pieces: its share);
+ * - `confined key`: the X25519 key it opens messages with must be confined to FROST_KEY_PROCEDURES, which leave out
+ *   X25519DiffieHellman (else DiffieHellman with a real message's ephemeral key, Hkdf and AeadDecrypt open it).
+ */
+export const ASSUMES: Readonly<Record<string, readonly ('signed pieces' | 'confined key')[]>> = {
+  FrostShareImport: ['confined key'], FrostDkgRound3: ['confined key'], FrostRepairStep2: ['signed pieces', 'confined key'], FrostRepairStep3: ['confined key'],
 };
 
 /**
